@@ -3,7 +3,7 @@
 # Keeps every package's manifest and tsconfig the same shape (source condition for tests/bundles, dist for node).
 set -euo pipefail
 dir=$1 name=$2 tag=$3; shift 3
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$root/$dir/src"
 rel=$(realpath --relative-to="$root/$dir" "$root")
 deps=""; refs=""
