@@ -1,0 +1,24 @@
+/**
+ * @module @berth/testkit — launches real berth processes for system tests: temporary roots,
+ * free ports, nats-server, services, whole suites and the CLI, plus `waitFor` and guards.
+ * For tests only: production `src/` must not import it. Every process it starts is
+ * SIGKILLed when the test process exits.
+ */
+export { tempRoot } from './temp-root.js';
+export type { TempRoot } from './temp-root.js';
+export { freePort } from './free-port.js';
+export { waitFor } from './wait-for.js';
+export type { WaitForOptions } from './wait-for.js';
+export { requiresRoot, hasBinary, findBinary } from './guards.js';
+export { canConnect } from './socket.js';
+export type { ConnectTarget } from './socket.js';
+export { startNats } from './nats.js';
+export type { NatsServer, StartNatsOptions } from './nats.js';
+export { startService } from './service.js';
+export type { ServiceProcess, StartServiceOptions } from './service.js';
+export { startSuite } from './suite.js';
+export type { Suite, StartSuiteOptions } from './suite.js';
+export { runCli } from './cli.js';
+export type { CliResult, RunCliOptions } from './cli.js';
+export { repoRoot, serviceEntry, cliEntry, socketPath } from './paths.js';
+export type { ProcessExit } from './child.js';
