@@ -1,5 +1,6 @@
 // Adds dependencies to a workspace package.json without touching the network:
 // node scripts/add-deps.mjs <dir> name[@range] ...  (@berth/* get "*", others need a range)
+import { format, resolveConfig } from 'prettier';
 import { readFileSync, writeFileSync } from 'node:fs';
 const [dir, ...specs] = process.argv.slice(2);
 const path = `${dir}/package.json`;
@@ -11,4 +12,4 @@ for (const s of specs) {
   pkg.dependencies[name] = range;
 }
 pkg.dependencies = Object.fromEntries(Object.entries(pkg.dependencies).sort());
-writeFileSync(path, JSON.stringify(pkg, null, 2) + '\n');
+writeFileSync(path, await format(JSON.stringify(pkg), { ...(await resolveConfig(path)), filepath: path }));

@@ -35,3 +35,4 @@ cat > "$root/$dir/tsconfig.build.json" <<J
   "references": [${refs%,}]
 }
 J
+npx --prefix "$root" prettier --write "$root/$dir/package.json" "$root/$dir/tsconfig.build.json" >/dev/null

@@ -89,7 +89,8 @@ export function loadConfig<T extends ConfigObject>(opts: LoadOptions<T>): Config
 export const field = {
   string(obj: ConfigObject, key: string): string {
     const v = obj[key];
-    if (typeof v !== 'string' || v === '') throw invalidArgument(`config ${key}: expected a non-empty string`);
+    if (typeof v !== 'string' || v === '')
+      throw invalidArgument(`config ${key}: expected a non-empty string`);
     return v;
   },
   number(obj: ConfigObject, key: string, min = -Infinity): number {
@@ -117,4 +118,3 @@ export const field = {
 };
 
 const isSectionLike = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-

@@ -11,7 +11,8 @@ export function parseDigest(d: string): string {
   if (SHA256.test(d)) return d;
   if (d === '') throw invalidArgument('digest must not be empty');
   const [alg, hex] = d.split(':', 2);
-  if (hex === undefined) throw invalidArgument(`digest ${JSON.stringify(d)}: expected "sha256:<64 hex digits>"`);
+  if (hex === undefined)
+    throw invalidArgument(`digest ${JSON.stringify(d)}: expected "sha256:<64 hex digits>"`);
   if (alg !== 'sha256') throw invalidArgument(`digest ${JSON.stringify(d)}: unsupported algorithm ${alg}`);
   throw invalidArgument(`digest ${JSON.stringify(d)}: expected 64 lowercase hex digits after "sha256:"`);
 }

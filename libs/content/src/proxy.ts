@@ -12,7 +12,7 @@ import {
 import { dial, duplex, serverStream, unary, type CallOpts } from '@berth/grpc';
 import type { Labels } from '@berth/labels';
 import type { ContentStore, OpenWriterOptions, Writer } from './store.js';
-import type { Info, Status } from './types.js';
+import type { Status } from './types.js';
 import { infoFromProto, statusFromProto, timeFromProto } from './convert.js';
 
 /** Largest WRITE frame, as containerd's client uses. */
@@ -59,7 +59,13 @@ class ProxyWriter implements Writer {
   }
   async commit(size: number, expected: string, labels: Labels = {}): Promise<string> {
     const r = await this.stream.send(
-      WriteContentRequest.fromPartial({ action: WriteAction.COMMIT, total: size, expected, offset: this.st.offset, labels }),
+      WriteContentRequest.fromPartial({
+        action: WriteAction.COMMIT,
+        total: size,
+        expected,
+        offset: this.st.offset,
+        labels,
+      }),
     );
     this.stream.close();
     return r.digest || expected;
@@ -82,13 +88,23 @@ export function createContentProxy(address: string, service = 'berth'): ContentS
       const r = await unary(
         client,
         client.update,
-        { info: { digest: info.digest, labels: info.labels, size: 0, createdAt: undefined, updatedAt: undefined }, updateMask: paths ?? [] },
+        {
+          info: {
+            digest: info.digest,
+            labels: info.labels,
+            size: 0,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
+          updateMask: paths ?? [],
+        },
         o(ns),
       );
       return infoFromProto(r.info);
     },
     async *list(ns, filters = []) {
-      for await (const batch of serverStream(client, client.list, { filters }, o(ns))) yield* batch.info.map(infoFromProto);
+      for await (const batch of serverStream(client, client.list, { filters }, o(ns)))
+        yield* batch.info.map(infoFromProto);
     },
     async delete(ns, digest) {
       await unary(client, client.delete, { digest }, o(ns));
@@ -106,7 +122,11 @@ export function createContentProxy(address: string, service = 'berth'): ContentS
       await unary(client, client.abort, { ref }, o(ns));
     },
     async writer(ns, opts: OpenWriterOptions, lease?: string): Promise<Writer> {
-      const stream = duplex<WriteContentRequest, WriteContentResponse>(client, client.write, o(ns, lease ? { lease } : {}));
+      const stream = duplex<WriteContentRequest, WriteContentResponse>(
+        client,
+        client.write,
+        o(ns, lease ? { lease } : {}),
+      );
       try {
         const first = await stream.send(
           WriteContentRequest.fromPartial({
@@ -124,4 +144,3 @@ export function createContentProxy(address: string, service = 'berth'): ContentS
     },
   };
 }
-

@@ -32,15 +32,28 @@ export interface ServiceSpec<C> {
 }
 
 /** Runs a service process until it is signalled. Exits 1 with one clear line on a start-up failure. */
-export async function runService<C extends { logLevel: string }>(spec: ServiceSpec<C>, argv = process.argv): Promise<void> {
+export async function runService<C extends { logLevel: string }>(
+  spec: ServiceSpec<C>,
+  argv = process.argv,
+): Promise<void> {
   const program = new Command(spec.name)
-    .option('-c, --config <file>', 'config file (TOML)', process.env['BERTH_CONFIG'] ?? '/etc/berth/config.toml')
+    .option(
+      '-c, --config <file>',
+      'config file (TOML)',
+      process.env['BERTH_CONFIG'] ?? '/etc/berth/config.toml',
+    )
     .option('--root <dir>', 'state root (data goes in <root>/<service>)')
     .option('--state <dir>', 'runtime dir for sockets')
     .option('--nats <url>', 'NATS server URL')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .parse(argv);
-  const o = program.opts<{ config: string; root?: string; state?: string; nats?: string; logLevel?: string }>();
+  const o = program.opts<{
+    config: string;
+    root?: string;
+    state?: string;
+    nats?: string;
+    logLevel?: string;
+  }>();
   let log: Logger | undefined;
   try {
     const config = spec.parseConfig(

@@ -59,7 +59,10 @@ export function toGrpcStatus(err: unknown): Partial<StatusObject> & { code: Stat
 }
 
 const isServiceError = (err: unknown): err is ServiceError =>
-  typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'details' in err;
+  typeof err === 'object' &&
+  err !== null &&
+  typeof (err as ServiceError).code === 'number' &&
+  'details' in err;
 
 /**
  * Turns a grpc-js client error into a BerthError that keeps the server's message.

@@ -73,7 +73,8 @@ class NatsPublisher implements EventPublisher {
     }
     this.closed = true;
     clearTimeout(this.retryTimer);
-    if (this.outbox.size) this.opts.log.warn({ pending: this.outbox.size }, 'closing with undelivered events');
+    if (this.outbox.size)
+      this.opts.log.warn({ pending: this.outbox.size }, 'closing with undelivered events');
     await this.nc?.close().catch(() => undefined);
   }
 
@@ -122,7 +123,10 @@ class NatsPublisher implements EventPublisher {
         await Promise.all(batch.map((item) => this.send(js, item)));
       } catch (err) {
         // Bus down or stream missing: keep the events, retry later.
-        this.opts.log.debug({ err: (err as Error).message, pending: this.outbox.size }, 'event publish deferred');
+        this.opts.log.debug(
+          { err: (err as Error).message, pending: this.outbox.size },
+          'event publish deferred',
+        );
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.kick(), 500);
         return;

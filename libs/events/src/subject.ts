@@ -15,7 +15,9 @@ const PART = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 export function validateTopic(topic: string): string {
   const parts = topic.split('/');
   if (parts[0] !== '' || parts.length < 2 || parts.slice(1).some((p) => !PART.test(p)))
-    throw invalidArgument(`topic ${JSON.stringify(topic)}: must be "/" followed by "/"-separated identifiers`);
+    throw invalidArgument(
+      `topic ${JSON.stringify(topic)}: must be "/" followed by "/"-separated identifiers`,
+    );
   return topic;
 }
 

@@ -3,10 +3,13 @@ import { isInvalidArgument } from '@berth/errdefs';
 import { parseFilters } from './parse.js';
 import { recordAdaptor } from './adaptor.js';
 
-const rec = recordAdaptor({ digest: 'sha256:abc', topic: '/tasks/exit' }, {
-  'containerd.io/uncompressed': 'sha256:def',
-  team: 'web',
-});
+const rec = recordAdaptor(
+  { digest: 'sha256:abc', topic: '/tasks/exit' },
+  {
+    'containerd.io/uncompressed': 'sha256:def',
+    team: 'web',
+  },
+);
 
 describe('parseFilters', () => {
   it.each([

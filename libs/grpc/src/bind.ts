@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import type {
   ServiceDefinition,
   UntypedServiceImplementation,
@@ -60,7 +61,8 @@ function makeContext(call: AnyCall, path: string, log: Logger): CallContext {
 
 function report(log: Logger, path: string, err: unknown) {
   const kind = kindOf(err);
-  if (kind === 'Unknown' || kind === 'Internal' || kind === 'DataLoss') log.error({ err, rpc: path }, 'rpc failed');
+  if (kind === 'Unknown' || kind === 'Internal' || kind === 'DataLoss')
+    log.error({ err, rpc: path }, 'rpc failed');
   else log.debug({ err: (err as Error)?.message, kind, rpc: path }, 'rpc returned error');
   return toGrpcStatus(err);
 }
@@ -70,6 +72,26 @@ async function writeAll(call: WritableCall, out: AsyncIterable<unknown>, signal:
     if (signal.aborted) return;
     if (!call.write(msg)) await once(call, 'drain', { signal });
   }
+}
+
+/**
+ * Ends a streaming call with an error status. grpc-js turns an 'error' event on
+ * a server stream into the call's status; destroy(err) would drop it and leave
+ * the client waiting.
+ */
+function failStream(call: NodeJS.EventEmitter, status: object): void {
+  call.emit('error', status);
+}
+
+/**
+ * The incoming messages of a streaming call. NOTE: plain `for await` over the
+ * call would destroy it when the implementation stops early (throws or
+ * returns), and a destroyed call can no longer send its status: the client
+ * would hang instead of seeing the error.
+ */
+function messages(call: NodeJS.ReadableStream & { iterator?: unknown }): AsyncIterable<unknown> {
+  const readable = call as unknown as Readable;
+  return readable.iterator({ destroyOnReturn: false });
 }
 
 /** Returns grpc-js handlers for `def` backed by `impl`. Throws at bind time if a method is missing. */
@@ -98,14 +120,14 @@ export function bindService(def: ServiceDefinition, impl: object, log: Logger): 
           .then(() => writeAll(c, call(c.request, ctx) as AsyncIterable<unknown>, ctx.signal))
           .then(
             () => c.end(),
-            (err) => (ctx.signal.aborted ? undefined : c.destroy(Object.assign(new Error(), report(ctx.log, path, err)))),
+            (err) => (ctx.signal.aborted ? undefined : failStream(c, report(ctx.log, path, err))),
           );
       };
     } else if (!m.responseStream) {
       handlers[name] = (c: ServerReadableStream<unknown, unknown>, cb: sendUnaryData<unknown>) => {
         const ctx = makeContext(c, path, log);
         Promise.resolve()
-          .then(() => call(c as AsyncIterable<unknown>, ctx))
+          .then(() => call(messages(c), ctx))
           .then(
             (res) => cb(null, res),
             (err) => cb(report(ctx.log, path, err)),
@@ -115,10 +137,10 @@ export function bindService(def: ServiceDefinition, impl: object, log: Logger): 
       handlers[name] = (c: ServerDuplexStream<unknown, unknown>) => {
         const ctx = makeContext(c, path, log);
         Promise.resolve()
-          .then(() => writeAll(c, call(c as AsyncIterable<unknown>, ctx) as AsyncIterable<unknown>, ctx.signal))
+          .then(() => writeAll(c, call(messages(c), ctx) as AsyncIterable<unknown>, ctx.signal))
           .then(
             () => c.end(),
-            (err) => (ctx.signal.aborted ? undefined : c.destroy(Object.assign(new Error(), report(ctx.log, path, err)))),
+            (err) => (ctx.signal.aborted ? undefined : failStream(c, report(ctx.log, path, err))),
           );
       };
     }

@@ -22,6 +22,8 @@ export const clientOptions: ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE,
   'grpc.max_send_message_length': MAX_MESSAGE,
   'grpc.keepalive_time_ms': 60_000,
+  // Large windows: the default 64 KiB makes every 1 MiB message wait for window updates.
+  'grpc-node.flow_control_window': 32 * 1024 * 1024,
 };
 
 /** Turns a path or `unix://` URI into a grpc-js target. */
@@ -29,7 +31,11 @@ export function socketTarget(address: string): string {
   return address.startsWith('unix:') ? address : `unix://${address}`;
 }
 
-type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, opts?: ChannelOptions) => C;
+type ClientCtor<C> = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+  opts?: ChannelOptions,
+) => C;
 
 /** Creates a generated client for the socket at `address`. */
 export function dial<C extends Client>(Ctor: ClientCtor<C>, address: string): C {
@@ -73,7 +79,12 @@ type UnaryFn<Req, Res> = (
 ) => { cancel(): void };
 
 /** Calls a unary method: `await unary(client, client.info, req, opts)`. */
-export function unary<Req, Res>(client: Client, method: UnaryFn<Req, Res>, req: Req, o: CallOpts = {}): Promise<Res> {
+export function unary<Req, Res>(
+  client: Client,
+  method: UnaryFn<Req, Res>,
+  req: Req,
+  o: CallOpts = {},
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     const call = method.call(client, req, metadataFor(o), callOptionsFor(o), (err, res) =>
       err ? reject(clientError(err, o, method.name)) : resolve(res),
@@ -82,7 +93,11 @@ export function unary<Req, Res>(client: Client, method: UnaryFn<Req, Res>, req: 
   });
 }
 
-type ServerStreamFn<Req, Res> = (req: Req, md: Metadata, opts: Partial<CallOptions>) => ClientReadableStream<Res>;
+type ServerStreamFn<Req, Res> = (
+  req: Req,
+  md: Metadata,
+  opts: Partial<CallOptions>,
+) => ClientReadableStream<Res>;
 
 /** Calls a server-streaming method and yields its messages; breaking out cancels the call. */
 export async function* serverStream<Req, Res>(

@@ -56,6 +56,33 @@ async function claimSocket(path: string): Promise<void> {
   });
 }
 
+/** HTTP/2 receive window per stream and per connection. */
+const FLOW_WINDOW = 32 * 1024 * 1024;
+
+/**
+ * Raises the HTTP/2 receive windows of a grpc-js server. With Node's 64 KiB
+ * default, a 1 MiB Content.Write frame needs ~16 WINDOW_UPDATE round trips and
+ * uploads crawl; grpc-js exposes the client-side knob
+ * (`grpc-node.flow_control_window`) but not a server one.
+ * NOTE: reaches into grpc-js internals (commonServerOptions, http2Servers);
+ * checked against @grpc/grpc-js 1.14. If they move, uploads get slower, not wrong.
+ */
+function widenFlowWindow(server: Server): void {
+  const internals = server as unknown as {
+    commonServerOptions?: { settings?: Record<string, unknown> };
+    http2Servers?: Map<NodeJS.EventEmitter, unknown>;
+  };
+  if (internals.commonServerOptions)
+    internals.commonServerOptions.settings = {
+      ...internals.commonServerOptions.settings,
+      initialWindowSize: FLOW_WINDOW,
+    };
+  for (const h2 of internals.http2Servers?.keys() ?? [])
+    h2.on('session', (session: { setLocalWindowSize?(n: number): void }) =>
+      session.setLocalWindowSize?.(FLOW_WINDOW),
+    );
+}
+
 /** Starts a server for `services` on the unix socket `socket` (mode `mode`, default 0660). */
 export async function serve(
   socket: string,
@@ -64,6 +91,7 @@ export async function serve(
   opts: { mode?: number; server?: Server } = {},
 ): Promise<RunningServer> {
   const server = opts.server ?? new Server(serverOptions);
+  widenFlowWindow(server);
   for (const { def, impl } of services) server.addService(def, bindService(def, impl, log));
   await claimSocket(socket);
   await new Promise<number>((resolve, reject) =>
@@ -71,6 +99,7 @@ export async function serve(
       err ? reject(fromSystemError(err, `listen on ${socket}`)) : resolve(port),
     ),
   );
+  widenFlowWindow(server);
   await chmod(socket, opts.mode ?? 0o660);
   return {
     server,

@@ -16,7 +16,9 @@ export function validateLabels(labels: Labels | undefined): Labels {
   for (const [k, v] of Object.entries(labels ?? {})) {
     if (k === '') throw invalidArgument('label key must not be empty');
     if (Buffer.byteLength(k) + Buffer.byteLength(v) > MAX_LABEL)
-      throw invalidArgument(`label ${JSON.stringify(k.slice(0, 64))}: key and value exceed ${MAX_LABEL} bytes`);
+      throw invalidArgument(
+        `label ${JSON.stringify(k.slice(0, 64))}: key and value exceed ${MAX_LABEL} bytes`,
+      );
     out[k] = v;
   }
   return out;

@@ -36,7 +36,11 @@ export interface SpawnLoggedOptions {
 }
 
 /** Starts `cmd args` with stdio appended to `opts.logFile`; throws if it cannot be spawned. @internal */
-export async function spawnLogged(cmd: string, args: string[], opts: SpawnLoggedOptions): Promise<ManagedProcess> {
+export async function spawnLogged(
+  cmd: string,
+  args: string[],
+  opts: SpawnLoggedOptions,
+): Promise<ManagedProcess> {
   const fd = openSync(opts.logFile, 'a');
   const child = (() => {
     try {

@@ -47,7 +47,12 @@ export async function startNats(opts: StartNatsOptions): Promise<NatsServer> {
   const launch = async (port: number): Promise<ManagedProcess> => {
     const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.dir];
     const proc = await spawnLogged(bin, args, { env: process.env, logFile });
-    await waitReady(proc, () => canConnect({ host: '127.0.0.1', port }), `nats-server on port ${port}`, timeoutMs);
+    await waitReady(
+      proc,
+      () => canConnect({ host: '127.0.0.1', port }),
+      `nats-server on port ${port}`,
+      timeoutMs,
+    );
     return proc;
   };
 

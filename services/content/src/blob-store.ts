@@ -13,7 +13,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromSystemError, notFound, outOfRange } from '@berth/errdefs';
 import { digestHex } from '@berth/content';
@@ -68,9 +78,14 @@ export class FsBlobStore {
   async openRead(digest: string, offset: number, size: number): Promise<NodeJS.ReadableStream> {
     const total = await this.blobSize(digest);
     if (total === undefined) throw notFound(`content digest ${digest}: blob missing on disk`);
-    if (offset < 0 || offset > total) throw outOfRange(`read offset ${offset} is beyond the blob size ${total}`);
+    if (offset < 0 || offset > total)
+      throw outOfRange(`read offset ${offset} is beyond the blob size ${total}`);
     const end = size > 0 ? Math.min(total, offset + size) - 1 : total - 1;
-    return createReadStream(this.blobPath(digest), { start: offset, end: Math.max(end, offset - 1), highWaterMark: 1 << 20 });
+    return createReadStream(this.blobPath(digest), {
+      start: offset,
+      end: Math.max(end, offset - 1),
+      highWaterMark: 1 << 20,
+    });
   }
 
   async removeBlob(digest: string): Promise<void> {
@@ -117,7 +132,9 @@ export class FsBlobStore {
   }
 
   /** Opens the data file for appending and replays it into a fresh hash (resumption). */
-  async openData(dir: string): Promise<{ fh: FileHandle; hash: ReturnType<typeof createHash>; offset: number }> {
+  async openData(
+    dir: string,
+  ): Promise<{ fh: FileHandle; hash: ReturnType<typeof createHash>; offset: number }> {
     const path = join(dir, 'data');
     const hash = createHash('sha256');
     let offset = 0;

@@ -30,22 +30,37 @@ await runService({
     const db = await openDb(p.db);
     const blobs = new FsBlobStore(p.dir);
     await blobs.init();
-    const bus = createPublisher({ servers: config.nats, log, capacity: config.outboxCapacity, name: 'berth-content' });
+    const bus = createPublisher({
+      servers: config.nats,
+      log,
+      capacity: config.outboxCapacity,
+      name: 'berth-content',
+    });
     const leases = dial(LeasesClient, config.gateway);
     const store = new LocalContentStore(
       blobs,
       new ContentMetadata(db),
       {
         deleted: (ns, digest) =>
-          bus.publish(ns, '/content/delete', packAny('containerd.events.ContentDelete', ContentDelete, { digest })),
+          bus.publish(
+            ns,
+            '/content/delete',
+            packAny('containerd.events.ContentDelete', ContentDelete, { digest }),
+          ),
         leased: async (ns, lease, resource) => {
-          await unary(leases, leases.addResource, { id: lease, resource }, { ns, service: 'berth-gateway (leases)', timeoutMs: 5_000 });
+          await unary(
+            leases,
+            leases.addResource,
+            { id: lease, resource },
+            { ns, service: 'berth-gateway (leases)', timeoutMs: 5_000 },
+          );
         },
       },
       log,
     );
     const fixed = await store.reconcile();
-    if (fixed.orphanBlobs || fixed.brokenIngests || fixed.missingBlobs) log.warn(fixed, 'reconciled content after restart');
+    if (fixed.orphanBlobs || fixed.brokenIngests || fixed.missingBlobs)
+      log.warn(fixed, 'reconciled content after restart');
     return {
       socket: p.socket,
       services: [

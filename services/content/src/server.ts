@@ -39,7 +39,11 @@ export class ContentServer {
 
   async update(req: UpdateRequest, ctx: CallContext): Promise<UpdateResponse> {
     if (!req.info) throw invalidArgument('update: info is required');
-    const info = await this.store.update(ctx.ns, { digest: req.info.digest, labels: req.info.labels }, req.updateMask);
+    const info = await this.store.update(
+      ctx.ns,
+      { digest: req.info.digest, labels: req.info.labels },
+      req.updateMask,
+    );
     return { info: infoToProto(info) };
   }
 
@@ -80,15 +84,24 @@ export class ContentServer {
    * The lock-step ingest protocol: the first message opens (or resumes) the
    * ingest named by its ref; each STAT/WRITE/COMMIT gets exactly one response.
    */
-  async *write(reqs: AsyncIterable<WriteContentRequest>, ctx: CallContext): AsyncGenerator<WriteContentResponse> {
+  async *write(
+    reqs: AsyncIterable<WriteContentRequest>,
+    ctx: CallContext,
+  ): AsyncGenerator<WriteContentResponse> {
     let w: Writer | undefined;
     try {
       for await (const req of reqs) {
         if (!w) {
           if (!req.ref) throw invalidArgument('write: the first message must carry a ref');
-          w = await this.store.writer(ctx.ns, { ref: req.ref, total: req.total, expected: req.expected }, ctx.lease);
+          w = await this.store.writer(
+            ctx.ns,
+            { ref: req.ref, total: req.total, expected: req.expected },
+            ctx.lease,
+          );
         } else if (req.ref && req.ref !== w.ref) {
-          throw invalidArgument(`write: ref changed from ${JSON.stringify(w.ref)} to ${JSON.stringify(req.ref)}`);
+          throw invalidArgument(
+            `write: ref changed from ${JSON.stringify(w.ref)} to ${JSON.stringify(req.ref)}`,
+          );
         }
         let digest = '';
         switch (req.action) {

@@ -5,18 +5,20 @@
  * the namespaces that committed (or re-committed) them.
  */
 import { createHash } from 'node:crypto';
+import { alreadyExists, fromSystemError, notFound, unavailable, invalidArgument } from '@berth/errdefs';
 import {
-  alreadyExists,
-  fromSystemError,
-  notFound,
-  unavailable,
-  invalidArgument,
-} from '@berth/errdefs';
-import { parseDigest, type ContentStore, type Info, type OpenWriterOptions, type Status, type Writer } from '@berth/content';
+  parseDigest,
+  type ContentStore,
+  type Info,
+  type OpenWriterOptions,
+  type Status,
+  type Writer,
+} from '@berth/content';
 import { applyLabelMask, validateLabels, type Labels } from '@berth/labels';
 import { parseFilters, recordAdaptor } from '@berth/filters';
 import type { Logger } from '@berth/log';
-import { FsBlobStore, type IngestState } from './blob-store.js';
+import type { FsBlobStore } from './blob-store.js';
+import { type IngestState } from './blob-store.js';
 import type { BlobRecord, ContentMetadata } from './metadata.js';
 import { IngestWriter } from './writer.js';
 
@@ -103,7 +105,8 @@ export class LocalContentStore implements ContentStore {
 
   async abort(ns: string, ref: string): Promise<void> {
     const lock = lockKey(ns, validateRef(ref));
-    if (this.locks.has(lock)) throw unavailable(`ref ${JSON.stringify(ref)} is being written by another client`);
+    if (this.locks.has(lock))
+      throw unavailable(`ref ${JSON.stringify(ref)} is being written by another client`);
     const dir = this.blobs.ingestPath(ns, ref);
     if (!(await this.blobs.readIngest(dir))) throw notFound(`ingest ref ${JSON.stringify(ref)}: not found`);
     await this.blobs.removeIngest(dir);
@@ -112,10 +115,12 @@ export class LocalContentStore implements ContentStore {
   async writer(ns: string, opts: OpenWriterOptions, lease?: string): Promise<Writer> {
     const ref = validateRef(opts.ref);
     const expected = opts.expected ? parseDigest(opts.expected) : '';
-    if (expected && (await this.alreadyHave(ns, expected, lease))) throw alreadyExists(`content ${expected}: already exists`);
+    if (expected && (await this.alreadyHave(ns, expected, lease)))
+      throw alreadyExists(`content ${expected}: already exists`);
     const lock = lockKey(ns, ref);
     // Two writers on one ref would interleave bytes: the second is told to retry (containerd: Unavailable).
-    if (this.locks.has(lock)) throw unavailable(`ref ${JSON.stringify(ref)} is locked: another client is writing it`);
+    if (this.locks.has(lock))
+      throw unavailable(`ref ${JSON.stringify(ref)} is locked: another client is writing it`);
     this.locks.add(lock);
     try {
       if (lease) await this.hooks.leased(ns, lease, { id: ref, type: 'ingests' });
@@ -144,7 +149,14 @@ export class LocalContentStore implements ContentStore {
     return true;
   }
 
-  private async publish(ns: string, st: IngestState, digest: string, size: number, labels: Labels, lease?: string) {
+  private async publish(
+    ns: string,
+    st: IngestState,
+    digest: string,
+    size: number,
+    labels: Labels,
+    lease?: string,
+  ) {
     validateLabels(labels);
     const fresh = await this.blobs.publish(st.dir, digest);
     const existing = await this.meta.get(ns, digest);
@@ -208,4 +220,3 @@ const toStatus = (st: IngestState): Status => ({
   startedAt: new Date(st.startedAt),
   updatedAt: st.updatedAt,
 });
-

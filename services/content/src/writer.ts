@@ -72,9 +72,11 @@ export class IngestWriter implements Writer {
     this.offset += data.length;
     this.updatedAt = new Date();
     // Chain the disk write; the next write/commit awaits it, so writes stay ordered.
-    this.pending = this.pending.then(() => this.fh.write(data, 0, data.length, at)).catch((err) => {
-      this.failed ??= err;
-    });
+    this.pending = this.pending
+      .then(() => this.fh.write(data, 0, data.length, at))
+      .catch((err) => {
+        this.failed ??= err;
+      });
   }
 
   async commit(size: number, expected: string, labels: Labels = {}): Promise<string> {

@@ -12,7 +12,9 @@ import type { Empty } from '@berth/proto/google';
 
 /** The one namespace every alternative of the filter requires, if any (lets NATS do the filtering). */
 function pinnedNamespace(f: Filter): string | undefined {
-  const pins = f.alternatives.map((all) => all.find((s) => s.path.join('.') === 'namespace' && s.op === '==')?.value);
+  const pins = f.alternatives.map(
+    (all) => all.find((s) => s.path.join('.') === 'namespace' && s.op === '==')?.value,
+  );
   const first = pins[0];
   return pins.length > 0 && first !== undefined && pins.every((p) => p === first) ? first : undefined;
 }

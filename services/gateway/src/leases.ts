@@ -46,7 +46,8 @@ function validateResource(r: Resource | undefined): Resource {
 
 // Lease ids are free-form in containerd (ctr sends "926899786-W-AH"), but they are key parts here.
 function validateLeaseId(id: string): string {
-  if (!id || id.includes('/') || id.length > 256) throw invalidArgument(`lease id ${JSON.stringify(id)} is invalid`);
+  if (!id || id.includes('/') || id.length > 256)
+    throw invalidArgument(`lease id ${JSON.stringify(id)} is invalid`);
   return id;
 }
 

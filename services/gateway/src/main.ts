@@ -28,7 +28,8 @@ import { usageProbe } from './usage.js';
 export const VERSION = '0.1.0';
 
 // Calls that only read never create a namespace implicitly (a typo in -n must not leave one behind).
-const READ_ONLY = /\/(Get|List|ListStream|Info|Read|Status|ListStatuses|Stat|Mounts|Usage|Wait|Subscribe|Metrics|ListPids)$/;
+const READ_ONLY =
+  /\/(Get|List|ListStream|Info|Read|Status|ListStatuses|Stat|Mounts|Usage|Wait|Subscribe|Metrics|ListPids)$/;
 
 async function serverUuid(db: Db): Promise<string> {
   const k = 'v1/server/uuid';
@@ -48,7 +49,12 @@ await runService({
     const dir = join(config.root, 'gateway');
     await mkdir(dir, { recursive: true });
     const db = await openDb(join(dir, 'metadata'));
-    const publisher = createPublisher({ servers: config.nats, log, capacity: config.outboxCapacity, name: 'berth-gateway' });
+    const publisher = createPublisher({
+      servers: config.nats,
+      log,
+      capacity: config.outboxCapacity,
+      name: 'berth-gateway',
+    });
     const bus = await connectBus(config.nats, 'berth-gateway-subscriber');
     const backends = resolveBackends(config.state);
     const namespaces = new NamespaceStore(db, publisher);
@@ -69,7 +75,10 @@ await runService({
         { def: LeasesService, impl: new LeasesServer(db) },
         { def: EventsService, impl: new EventsServer(publisher, bus) },
         { def: IntrospectionService, impl: new IntrospectionServer(backends, await serverUuid(db)) },
-        { def: VersionService, impl: new VersionServer({ version: VERSION, revision: process.env['BERTH_REVISION'] ?? 'dev' }) },
+        {
+          def: VersionService,
+          impl: new VersionServer({ version: VERSION, revision: process.env['BERTH_REVISION'] ?? 'dev' }),
+        },
       ],
       async close() {
         clients.forEach((c) => c.close());

@@ -6,7 +6,13 @@
  * implicitly when something is first written in them (ensure()); Delete is
  * refused while any backend still holds objects there.
  */
-import { alreadyExists, failedPrecondition, invalidArgument, isAlreadyExists, notFound } from '@berth/errdefs';
+import {
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  isAlreadyExists,
+  notFound,
+} from '@berth/errdefs';
 import { KeyedMutex, commit, getOr, key, list, type Db } from '@berth/store';
 import { applyLabelMask, validateLabels, type Labels } from '@berth/labels';
 import { parseFilters, recordAdaptor } from '@berth/filters';
@@ -60,7 +66,11 @@ export class NamespaceStore {
       const rec = { labels: validateLabels(labels), createdAt: new Date().toISOString() };
       await commit(this.db, [{ type: 'put', key: nsKey(name), value: rec }]);
       this.known.add(name);
-      this.bus.publish(name, '/namespaces/create', packAny('containerd.events.NamespaceCreate', NamespaceCreate, { name, labels: rec.labels }));
+      this.bus.publish(
+        name,
+        '/namespaces/create',
+        packAny('containerd.events.NamespaceCreate', NamespaceCreate, { name, labels: rec.labels }),
+      );
       return rec;
     });
   }
@@ -85,7 +95,11 @@ export class NamespaceStore {
         }),
       };
       await commit(this.db, [{ type: 'put', key: nsKey(name), value: next }]);
-      this.bus.publish(name, '/namespaces/update', packAny('containerd.events.NamespaceUpdate', NamespaceUpdate, { name, labels: next.labels }));
+      this.bus.publish(
+        name,
+        '/namespaces/update',
+        packAny('containerd.events.NamespaceUpdate', NamespaceUpdate, { name, labels: next.labels }),
+      );
       return next;
     });
   }
@@ -98,7 +112,11 @@ export class NamespaceStore {
         throw failedPrecondition(`namespace ${name} must be empty, but it still holds: ${held.join(', ')}`);
       await commit(this.db, [{ type: 'del', key: nsKey(name) }]);
       this.known.delete(name);
-      this.bus.publish(name, '/namespaces/delete', packAny('containerd.events.NamespaceDelete', NamespaceDelete, { name }));
+      this.bus.publish(
+        name,
+        '/namespaces/delete',
+        packAny('containerd.events.NamespaceDelete', NamespaceDelete, { name }),
+      );
     });
   }
 }

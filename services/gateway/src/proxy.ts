@@ -6,9 +6,9 @@
  * metadata, deadline and cancellation forwarded, the backend's status returned
  * as is, and an unreachable backend reported as Unavailable naming the process.
  */
+import type { Metadata } from '@grpc/grpc-js';
 import {
   Client,
-  Metadata,
   credentials,
   status as Status,
   type Server,
@@ -53,7 +53,8 @@ function forwardOptions(call: { getDeadline(): Date | number }): CallOptions {
 /** Copies the caller's metadata, dropping transport headers the backend call sets itself. */
 function forwardMetadata(md: Metadata): Metadata {
   const out = md.clone();
-  for (const k of ['user-agent', 'grpc-accept-encoding', 'grpc-encoding', 'content-type', 'te']) out.remove(k);
+  for (const k of ['user-agent', 'grpc-accept-encoding', 'grpc-encoding', 'content-type', 'te'])
+    out.remove(k);
   return out;
 }
 
@@ -69,8 +70,17 @@ export function routeBackend(server: Server, backend: Backend, log: Logger, befo
   for (const def of backend.services) {
     for (const m of Object.values(def)) {
       const path = m.path;
-      const kind = m.requestStream ? (m.responseStream ? 'bidi' : 'clientStream') : m.responseStream ? 'serverStream' : 'unary';
-      const handler = handlerFor(kind, path, client, backend, log) as (call: HookedCall, cb?: unknown) => void;
+      const kind = m.requestStream
+        ? m.responseStream
+          ? 'bidi'
+          : 'clientStream'
+        : m.responseStream
+          ? 'serverStream'
+          : 'unary';
+      const handler = handlerFor(kind, path, client, backend, log) as (
+        call: HookedCall,
+        cb?: unknown,
+      ) => void;
       const wrapped = before ? withBefore(handler, path, before) : handler;
       const ok = server.register(path, wrapped, identity, identity, kind);
       if (!ok) throw new Error(`gateway: method ${path} registered twice`);
@@ -113,7 +123,14 @@ function handlerFor(kind: string, path: string, client: Client, backend: Backend
       };
     case 'serverStream':
       return (call: ServerWritableStream<Buffer, Buffer>) => {
-        const up = client.makeServerStreamRequest(path, identity, identity, call.request, forwardMetadata(call.metadata), forwardOptions(call));
+        const up = client.makeServerStreamRequest(
+          path,
+          identity,
+          identity,
+          call.request,
+          forwardMetadata(call.metadata),
+          forwardOptions(call),
+        );
         pipeResponses(up, call, backend);
         call.on('cancelled', () => up.cancel());
       };
@@ -132,7 +149,13 @@ function handlerFor(kind: string, path: string, client: Client, backend: Backend
       };
     default:
       return (call: ServerDuplexStream<Buffer, Buffer>) => {
-        const up = client.makeBidiStreamRequest(path, identity, identity, forwardMetadata(call.metadata), forwardOptions(call));
+        const up = client.makeBidiStreamRequest(
+          path,
+          identity,
+          identity,
+          forwardMetadata(call.metadata),
+          forwardOptions(call),
+        );
         call.pipe(up as unknown as NodeJS.WritableStream);
         pipeResponses(up, call, backend);
         call.on('cancelled', () => up.cancel());

@@ -16,7 +16,13 @@ export function usageProbe(backends: ResolvedBackend[]): UsageProbe & { close():
   const probe = async (ns: string) => {
     const held: string[] = [];
     for (const { b, c } of clients) {
-      if (!(await access(b.socket).then(() => true, () => false))) continue;
+      if (
+        !(await access(b.socket).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       try {
         const r = await unary(c, c.usage, { namespace: ns }, { service: b.process, timeoutMs: 10_000 });
         held.push(...r.resources.map((x) => `${x} (${b.process})`));

@@ -1,0 +1,68 @@
+/**
+ * berth: the command-line client. This file only declares the command tree
+ * (names, arguments, options, help); each command's handler is a separate
+ * module loaded by `lazy()` when that command runs, so `berth --help` loads
+ * commander and nothing else, and `berth version` never loads content code.
+ */
+import { Command, CommanderError } from 'commander';
+import { CLIENT_VERSION } from './build-info.js';
+import { registerContent } from './commands/content/register.js';
+import { registerNamespaces } from './commands/namespaces/register.js';
+import { registerEvents } from './commands/events/register.js';
+import { registerVersion } from './commands/version/register.js';
+
+const DEFAULT_ADDRESS = '/run/berth/berth.sock';
+
+function env(...names: string[]): string | undefined {
+  for (const n of names) if (process.env[n]) return process.env[n];
+  return undefined;
+}
+
+/** Builds the program with its global options and every command group. */
+export function buildProgram(): Command {
+  const program = new Command('berth')
+    .description('berth: a containerd-compatible container engine')
+    .option('--address <sock>', 'gateway socket (env BERTH_ADDRESS)', env('BERTH_ADDRESS') ?? DEFAULT_ADDRESS)
+    .option(
+      '-n, --namespace <ns>',
+      'namespace (env BERTH_NAMESPACE, CONTAINERD_NAMESPACE)',
+      env('BERTH_NAMESPACE', 'CONTAINERD_NAMESPACE') ?? 'default',
+    )
+    .option('--timeout <duration>', 'give up after this long (e.g. 10s, 1m30s)')
+    .option('--debug', 'on error, print the error kind and stack')
+    .version(CLIENT_VERSION, '-v, --version', 'print the client version')
+    .showSuggestionAfterError()
+    .configureOutput({
+      // Commander's parse errors come as "error: …"; print them like every other failure.
+      outputError: (text, write) => write(`berth: ${text.replace(/^error: /, '')}`),
+    });
+
+  // Command groups. Each register function declares its commands and lazy handlers.
+  registerContent(program);
+  registerNamespaces(program);
+  registerEvents(program);
+  registerVersion(program);
+  // SEAM: later groups register here, each from src/commands/<group>/register.ts:
+  //   registerSnapshots(program)   `berth snapshots …`   (containerd snapshots v1)
+  //   registerImages(program)      `berth images …`      (containerd images v1, berth.images.v1)
+  //   registerContainers(program)  `berth containers …`  (containerd containers v1)
+  //   registerTasks(program)       `berth tasks …`       (containerd tasks v1)
+  //   registerTopLevel(program)    docker-style `run`, `ps`, `pull`, `rm`, `logs`, … built on the above
+  return program;
+}
+
+/** Applies exit-on-error rules to the whole tree: help → 0, usage errors → 2. */
+function exitOverrideAll(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) exitOverrideAll(sub);
+}
+
+const program = buildProgram();
+exitOverrideAll(program);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  // --help and --version exit 0; a group run without a subcommand prints help and is a usage error.
+  process.exitCode = err.exitCode === 0 ? 0 : 2;
+}
