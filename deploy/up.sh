@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 clone to a running berth suite:
+# Debian + npm dependencies, build, `berth`/`berth-suite` on the PATH, the suite
+# started (nats-server, berth-content, berth-gateway), and a short demo that
+# shows it working — including containerd's own `ctr` talking to berth.
+#
+# Relocatable like the suite: BERTH_ROOT, BERTH_STATE, BERTH_LOG_DIR, BERTH_NATS.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+repo=$(pwd)
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Debian packages"
+deploy/install-deps.sh
+
+step "npm dependencies"
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "build"
+npm run build
+
+step "berth and berth-suite on the PATH (/usr/local/bin)"
+ln -sf "$repo/apps/cli/dist/berth.mjs" /usr/local/bin/berth
+ln -sf "$repo/deploy/berth-suite" /usr/local/bin/berth-suite
+chmod +x "$repo/apps/cli/dist/berth.mjs"
+
+step "start the suite"
+berth-suite restart
+berth-suite status
+
+state=${BERTH_STATE:-/run/berth}
+export BERTH_ADDRESS="$state/berth.sock"
+
+step "demo"
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+head -c $((32 * 1024 * 1024)) /dev/urandom >"$demo/layer.tar"
+run() { printf '$ %s\n' "$*"; "$@"; }
+run berth version
+digest=$(berth content ingest "$demo/layer.tar")
+echo "\$ berth content ingest layer.tar"
+echo "$digest"
+run berth content label "$digest" team=web
+run berth content ls
+berth content get "$digest" -o "$demo/out.tar"
+cmp "$demo/layer.tar" "$demo/out.tar" && echo "\$ berth content get $digest -o out.tar   # byte-identical"
+run berth namespaces create prod env=production
+run berth -n prod content ls
+run berth namespaces ls
+run ctr --address "$BERTH_ADDRESS" content ls
+run ctr --address "$BERTH_ADDRESS" plugins ls
+run berth content rm "$digest"
+printf '\nberth is running. Try: berth events   (in another terminal), berth --help, berth-suite status|stop\n'
