@@ -1,0 +1,50 @@
+/**
+ * berth-snapshotter: process wiring only. Serves containerd's snapshots API
+ * (overlay2 on disk) and diff API (layer apply/diff, reading and writing blobs
+ * through berth-content) on <state>/snapshotter.sock.
+ */
+import { mkdir } from 'node:fs/promises';
+import { runService } from '@berth/daemon';
+import { openDb } from '@berth/store';
+import { createPublisher, packAny } from '@berth/events';
+import { SnapshotsService } from '@berth/proto/snapshots/v1';
+import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
+import { SnapshotCommit, SnapshotPrepare, SnapshotRemove } from '@berth/proto/events';
+import { defaults, parseConfig, paths } from './config.js';
+import { MetaStore } from './metastore.js';
+import { OverlaySnapshotter } from './overlay/snapshotter.js';
+import { SnapshotsServer } from './server.js';
+import { SnapshotUsageServer } from './usage.js';
+
+await runService({
+  name: 'berth-snapshotter',
+  section: 'snapshotter',
+  defaults,
+  parseConfig,
+  async start(config, log) {
+    const p = paths(config);
+    await mkdir(p.dir, { recursive: true });
+    const db = await openDb(p.db);
+    const bus = createPublisher({ servers: config.nats, log, capacity: config.outboxCapacity, name: 'berth-snapshotter' });
+    const snapshotter = new OverlaySnapshotter(p.dir, await MetaStore.open(db), {
+      prepared: (ns, key, parent) =>
+        bus.publish(ns, '/snapshot/prepare', packAny('containerd.events.SnapshotPrepare', SnapshotPrepare, { key, parent })),
+      committed: (ns, key, name) =>
+        bus.publish(ns, '/snapshot/commit', packAny('containerd.events.SnapshotCommit', SnapshotCommit, { key, name })),
+      removed: (ns, key) => bus.publish(ns, '/snapshot/remove', packAny('containerd.events.SnapshotRemove', SnapshotRemove, { key })),
+    }, log);
+    await snapshotter.init();
+    await snapshotter.cleanup();
+    return {
+      socket: p.socket,
+      services: [
+        { def: SnapshotsService, impl: new SnapshotsServer(snapshotter) },
+        { def: NamespaceUsageService, impl: new SnapshotUsageServer(snapshotter) },
+      ],
+      async close() {
+        await bus.close();
+        await db.close();
+      },
+    };
+  },
+});
