@@ -67,11 +67,12 @@ class ProxyWriter implements Writer {
         labels,
       }),
     );
-    this.stream.close();
+    void this.stream.close();
     return r.digest || expected;
   }
   async close(): Promise<void> {
-    this.stream.close();
+    // Wait for the server to end the call: only then is the ref unlocked for the next writer.
+    await this.stream.close();
   }
 }
 

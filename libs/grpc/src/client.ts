@@ -24,6 +24,10 @@ export const clientOptions: ChannelOptions = {
   'grpc.keepalive_time_ms': 60_000,
   // Large windows: the default 64 KiB makes every 1 MiB message wait for window updates.
   'grpc-node.flow_control_window': 32 * 1024 * 1024,
+  // Peers are local unix sockets: redialling is cheap, and grpc-js's default backoff (1 s growing
+  // to 120 s) kept the gateway failing calls for minutes after a backend restarted.
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1_000,
 };
 
 /** Turns a path or `unix://` URI into a grpc-js target. */
@@ -128,6 +132,8 @@ type DuplexFn<Req, Res> = (md: Metadata, opts: Partial<CallOptions>) => ClientDu
 export function duplex<Req, Res>(client: Client, method: DuplexFn<Req, Res>, o: CallOpts = {}) {
   const call = method.call(client, metadataFor(o), callOptionsFor(o));
   const it = call[Symbol.asyncIterator]();
+  // grpc-js emits 'status' once per call, whatever its outcome: the server has finished with it.
+  const finished = new Promise<void>((resolve) => call.once('status', () => resolve()));
   o.signal?.addEventListener('abort', () => call.cancel(), { once: true });
   return {
     async send(req: Req): Promise<Res> {
@@ -140,8 +146,10 @@ export function duplex<Req, Res>(client: Client, method: DuplexFn<Req, Res>, o: 
         throw clientError(err, o, method.name);
       }
     },
-    close(): void {
+    /** Half-closes the stream; resolves once the server has ended the call (e.g. released a lock). */
+    close(): Promise<void> {
       call.end();
+      return finished;
     },
     cancel(): void {
       call.cancel();

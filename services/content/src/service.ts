@@ -16,6 +16,7 @@ import {
 } from '@berth/content';
 import { applyLabelMask, validateLabels, type Labels } from '@berth/labels';
 import { parseFilters, recordAdaptor } from '@berth/filters';
+import { KeyedMutex } from '@berth/store';
 import type { Logger } from '@berth/log';
 import type { FsBlobStore } from './blob-store.js';
 import { type IngestState } from './blob-store.js';
@@ -40,6 +41,8 @@ const toInfo = (digest: string, r: BlobRecord): Info => ({
 
 export class LocalContentStore implements ContentStore {
   private readonly locks = new Set<string>();
+  /** Serialises delete against commit/adoption of the same digest (file removal vs new reference). */
+  private readonly digests = new KeyedMutex();
 
   constructor(
     private readonly blobs: FsBlobStore,
@@ -73,11 +76,13 @@ export class LocalContentStore implements ContentStore {
 
   async delete(ns: string, digest: string): Promise<void> {
     parseDigest(digest);
-    if (!(await this.meta.get(ns, digest))) throw notFound(`content digest ${digest}: not found`);
-    await this.meta.delete(ns, digest);
-    // The bytes go once no namespace references them. Metadata first: a crash in
-    // between leaves an unreferenced file, which reconcile() removes at start.
-    if (!(await this.meta.referenced(digest))) await this.blobs.removeBlob(digest);
+    await this.digests.run(digest, async () => {
+      if (!(await this.meta.get(ns, digest))) throw notFound(`content digest ${digest}: not found`);
+      await this.meta.delete(ns, digest);
+      // The bytes go once no namespace references them. Metadata first: a crash in
+      // between leaves an unreferenced file, which reconcile() removes at start.
+      if (!(await this.meta.referenced(digest))) await this.blobs.removeBlob(digest);
+    });
     this.hooks.deleted(ns, digest);
   }
 
@@ -141,7 +146,11 @@ export class LocalContentStore implements ContentStore {
    * another namespace committed are adopted here without a re-upload (containerd's
    * shared policy), since the digest proves the caller knows the content.
    */
-  private async alreadyHave(ns: string, digest: string, lease?: string): Promise<boolean> {
+  private alreadyHave(ns: string, digest: string, lease?: string): Promise<boolean> {
+    return this.digests.run(digest, () => this.adopt(ns, digest, lease));
+  }
+
+  private async adopt(ns: string, digest: string, lease?: string): Promise<boolean> {
     if (await this.meta.get(ns, digest)) return true;
     const size = await this.blobs.blobSize(digest);
     if (size === undefined || !(await this.meta.referenced(digest))) return false;
