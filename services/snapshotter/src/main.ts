@@ -8,6 +8,8 @@ import { runService } from '@berth/daemon';
 import { openDb } from '@berth/store';
 import { createPublisher, packAny } from '@berth/events';
 import { SnapshotsService } from '@berth/proto/snapshots/v1';
+import { DiffService } from '@berth/proto/diff/v1';
+import { createContentProxy } from '@berth/content';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
 import { SnapshotCommit, SnapshotPrepare, SnapshotRemove } from '@berth/proto/events';
 import { defaults, parseConfig, paths } from './config.js';
@@ -15,6 +17,7 @@ import { MetaStore } from './metastore.js';
 import { OverlaySnapshotter } from './overlay/snapshotter.js';
 import { SnapshotsServer } from './server.js';
 import { SnapshotUsageServer } from './usage.js';
+import { DiffServer } from './diff.js';
 
 await runService({
   name: 'berth-snapshotter',
@@ -35,13 +38,16 @@ await runService({
     }, log);
     await snapshotter.init();
     await snapshotter.cleanup();
+    const content = createContentProxy(p.content, 'berth-content');
     return {
       socket: p.socket,
       services: [
         { def: SnapshotsService, impl: new SnapshotsServer(snapshotter) },
         { def: NamespaceUsageService, impl: new SnapshotUsageServer(snapshotter) },
+        { def: DiffService, impl: new DiffServer(content, p.dir) },
       ],
       async close() {
+        content.close();
         await bus.close();
         await db.close();
       },
