@@ -16,7 +16,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['{libs,services,apps,proto}/*/src/**/*.test.ts', 'proto/src/**/*.test.ts'],
+          include: ['{libs,services,apps,proto,native}/*/src/**/*.test.ts', 'proto/src/**/*.test.ts'],
           environment: 'node',
         },
       },
