@@ -7,7 +7,18 @@
 //   node bench/content.mjs            (BENCH_SIZE_MIB=1024 BENCH_RUNS=3 by default)
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { MiB, cli, median, randomFile, report, rssKiB, startBerth, startContainerd, timeCmd, workdir } from './lib.mjs';
+import {
+  MiB,
+  cli,
+  median,
+  randomFile,
+  report,
+  rssKiB,
+  startBerth,
+  startContainerd,
+  timeCmd,
+  workdir,
+} from './lib.mjs';
 
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -34,9 +45,16 @@ try {
     timeCmd('node', [cli, ...b('content', 'rm', digest)]);
 
     const f2 = randomFile(join(wd.dir, 'b.bin'), SIZE);
-    o.ctrIn.push(timeCmd('sh', ['-c', `ctr --address ${containerd.address} content ingest bench-${i} < ${f2}`]).ms);
-    const cdigest = timeCmd('sh', ['-c', `sha256sum ${f2} | cut -d' ' -f1`]).stdout.toString().trim();
-    o.ctrOut.push(timeCmd('sh', ['-c', `ctr --address ${containerd.address} content get sha256:${cdigest} > /dev/null`]).ms);
+    o.ctrIn.push(
+      timeCmd('sh', ['-c', `ctr --address ${containerd.address} content ingest bench-${i} < ${f2}`]).ms,
+    );
+    const cdigest = timeCmd('sh', ['-c', `sha256sum ${f2} | cut -d' ' -f1`])
+      .stdout.toString()
+      .trim();
+    o.ctrOut.push(
+      timeCmd('sh', ['-c', `ctr --address ${containerd.address} content get sha256:${cdigest} > /dev/null`])
+        .ms,
+    );
     timeCmd('ctr', c('content', 'rm', `sha256:${cdigest}`));
     rmSync(f1);
     rmSync(f2);
@@ -54,8 +72,22 @@ try {
     return { what, value, unit, anchor, anchorValue, ratio, budget: `>= ${budget}`, ok: ratio >= budget };
   };
   const rows = [
-    row('content ingest (CLI → gateway → content)', rate(m.berthIn), 'MiB/s', 'openssl dgst -sha256', rate(m.openssl), 0.7),
-    row('content ingest (CLI → gateway → content)', rate(m.berthIn), 'MiB/s', 'ctr content ingest', rate(m.ctrIn), 3),
+    row(
+      'content ingest (CLI → gateway → content)',
+      rate(m.berthIn),
+      'MiB/s',
+      'openssl dgst -sha256',
+      rate(m.openssl),
+      0.7,
+    ),
+    row(
+      'content ingest (CLI → gateway → content)',
+      rate(m.berthIn),
+      'MiB/s',
+      'ctr content ingest',
+      rate(m.ctrIn),
+      3,
+    ),
     row('content get (read)', rate(m.berthOut), 'MiB/s', 'openssl dgst -sha256', rate(m.openssl), 0.7),
     row('content get (read)', rate(m.berthOut), 'MiB/s', 'ctr content get', rate(m.ctrOut), 1),
   ];
@@ -71,7 +103,12 @@ try {
     budget: '< 100 ms absolute',
     ok: bStart < 100,
   });
-  console.log(`sizes: ${SIZE / MiB} MiB × ${RUNS} runs; idle RSS after the run: ${berth.pids().map((p) => `${p}=${(rssKiB(p) / 1024).toFixed(0)} MiB`).join(', ')}`);
+  console.log(
+    `sizes: ${SIZE / MiB} MiB × ${RUNS} runs; idle RSS after the run: ${berth
+      .pids()
+      .map((p) => `${p}=${(rssKiB(p) / 1024).toFixed(0)} MiB`)
+      .join(', ')}`,
+  );
   report('content', rows);
 } finally {
   berth?.stop();

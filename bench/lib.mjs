@@ -2,7 +2,16 @@
 // throwaway roots, and the ratio table. Anchors run in the same process tree,
 // on the same files, in the same run, so ratios compare like with like.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, openSync, closeSync, writeSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+  openSync,
+  closeSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -44,7 +53,9 @@ function waitSocket(path, timeoutMs = 15_000) {
     const tryOnce = () => {
       const s = connect(path);
       s.once('connect', () => (s.destroy(), resolve()));
-      s.once('error', () => (Date.now() > deadline ? reject(new Error(`${path} never answered`)) : setTimeout(tryOnce, 50)));
+      s.once('error', () =>
+        Date.now() > deadline ? reject(new Error(`${path} never answered`)) : setTimeout(tryOnce, 50),
+      );
     };
     tryOnce();
   });
@@ -137,5 +148,8 @@ export function report(name, rows) {
   }
   const out = join(repo, 'bench', 'results');
   if (!existsSync(out)) mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(rows, null, 2));
+  writeFileSync(
+    join(out, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify(rows, null, 2),
+  );
 }

@@ -6,16 +6,32 @@
 //   its own chunk; `berth --help` loads only the entry (commander + declarations), and
 //   grpc-js is parsed only by commands that talk to the server.
 // - The banner gives every chunk a CommonJS `require` (grpc-js and friends call it).
+// - @grpc/proto-loader (with protobufjs, long, …) is replaced by a stub: grpc-js loads it
+//   only to serve channelz/ORCA, which a client never does, and it is ~150 kB to compile.
 // - Type checking is separate: `tsc --noEmit -p tsconfig.build.json` (package.json
 //   "build"). That project is not composite (noEmit forbids it); it still lists the libs
 //   as references, so it reads their dist/*.d.ts, which nx builds first (^build).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${here}package.json`, 'utf8'));
 
+/** Resolves `@grpc/proto-loader` to a module that throws if grpc-js ever calls it. */
+const stubProtoLoader = {
+  name: 'stub-proto-loader',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: 'proto-loader', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      loader: 'js',
+      contents:
+        "module.exports = { loadSync() { throw new Error('@grpc/proto-loader is not bundled in the berth CLI'); } };",
+    }));
+  },
+};
+
+rmSync(`${here}dist`, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: here,
   entryPoints: { berth: 'src/main.ts' },
@@ -44,9 +60,11 @@ const result = await build({
   keepNames: false,
   sourcemap: 'linked',
   legalComments: 'none',
+  plugins: [stubProtoLoader],
   metafile: true,
   logLevel: 'warning',
 });
+chmodSync(`${here}dist/berth.mjs`, 0o755);
 
 if (process.env.BERTH_BUILD_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { Context } from './context.js';
 
 /** A command handler module: `run` gets the context, the positional arguments and the command's options. */
-export interface CommandModule<A extends unknown[] = any[], O = any> {
+export interface CommandModule<A extends unknown[] = unknown[], O = unknown> {
   /** Returns the exit status (default 0). Throws to fail with `berth: <message>`. */
   run(ctx: Context, args: A, opts: O): Promise<number | void>;
 }

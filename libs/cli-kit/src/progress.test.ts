@@ -16,7 +16,9 @@ describe('ProgressBar', () => {
     t = 1000;
     bar.update(50 * MiB);
     expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatch(/^\r\x1b\[2K\[=+> +\]  50\.0 MiB \/ 200\.0 MiB  50\.0 MiB\/s  ETA 3s$/);
+    const line = writes[0]!;
+    expect(line.startsWith('\r\x1b[2K')).toBe(true);
+    expect(line.slice(5)).toMatch(/^\[=+> +\] {2}50\.0 MiB \/ 200\.0 MiB {2}50\.0 MiB\/s {2}ETA 3s$/);
   });
   it('redraws at most once per interval (~10 Hz)', () => {
     let t = 0;
@@ -47,6 +49,11 @@ describe('ProgressBar', () => {
     bar.finish();
     bar.finish();
     expect(writes.slice(1)).toEqual(['\r\x1b[2K']);
+  });
+  it('assumes 80 columns when the terminal reports none', () => {
+    const { out } = fakeTty(0);
+    const bar = new ProgressBar(out, { total: 100 * MiB, now: () => 1000 });
+    expect(bar.render(2000)).toMatch(/^\[.*ETA/);
   });
   it('does not clear a line it never drew', () => {
     const { out, writes } = fakeTty();

@@ -8,7 +8,7 @@ import { humanSize } from './human-size.js';
 /** The part of a tty.WriteStream the bar needs. */
 export interface ProgressOutput {
   write(chunk: string): unknown;
-  /** Terminal width; 80 when unknown. */
+  /** Terminal width; 80 when unknown or 0. */
   columns?: number;
 }
 
@@ -82,7 +82,8 @@ export class ProgressBar {
     const rate = elapsed > 0 ? (this.current - this.start) / elapsed : 0;
     const eta = rate > 0 ? formatEta((this.total - this.current) / rate) : '--';
     const text = `${humanSize(this.current)} / ${humanSize(this.total)}  ${humanSize(rate)}/s  ETA ${eta}`;
-    const columns = this.out.columns ?? 80;
+    // A pty without a size (script, some CI runners) reports 0 columns.
+    const columns = this.out.columns || 80;
     // Leave the last column free: writing into it makes some terminals wrap.
     const width = Math.min(40, columns - text.length - 5);
     if (width < 10) return text.slice(0, columns - 1);

@@ -8,6 +8,7 @@ import { runService } from '@berth/daemon';
 import { openDb } from '@berth/store';
 import { createPublisher, packAny } from '@berth/events';
 import { ContentService } from '@berth/proto/content/v1';
+import { LocalContentService } from '@berth/proto/berth/content/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
 import { ContentDelete } from '@berth/proto/events';
 import { LeasesClient } from '@berth/proto/leases/v1';
@@ -18,6 +19,7 @@ import { ContentMetadata } from './metadata.js';
 import { LocalContentStore } from './service.js';
 import { ContentServer } from './server.js';
 import { ContentUsageServer } from './usage.js';
+import { LocalContentServer } from './local.js';
 
 await runService({
   name: 'berth-content',
@@ -66,6 +68,7 @@ await runService({
       services: [
         { def: ContentService, impl: new ContentServer(store) },
         { def: NamespaceUsageService, impl: new ContentUsageServer(store) },
+        { def: LocalContentService, impl: new LocalContentServer(store, blobs) },
       ],
       async close() {
         leases.close();

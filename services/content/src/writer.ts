@@ -11,6 +11,8 @@ import type { Status, Writer } from '@berth/content';
 import type { Labels } from '@berth/labels';
 import type { IngestState } from './blob-store.js';
 
+const MAX_QUEUED = 64 << 20;
+
 export interface WriterHooks {
   /** Verifies nothing more; publishes the fsynced data file under `digest` and records metadata. */
   publish(state: IngestState, digest: string, size: number, labels: Labels): Promise<void>;
@@ -20,6 +22,8 @@ export interface WriterHooks {
 
 export class IngestWriter implements Writer {
   private pending: Promise<unknown> = Promise.resolve();
+  /** Bytes accepted but not yet on disk; bounded so a fast sender cannot fill memory. */
+  private queued = 0;
   private failed: unknown;
   private updatedAt = new Date();
   private closed = false;
@@ -67,6 +71,7 @@ export class IngestWriter implements Writer {
       throw failedPrecondition(
         `write of ${data.length} bytes at ${this.offset} exceeds the expected size ${this.state.total}`,
       );
+    if (this.queued > MAX_QUEUED) await this.pending;
     this.hash.update(data);
     const at = this.offset;
     this.offset += data.length;

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { ContentService } from '@berth/proto/content/v1';
+import { LocalContentService } from '@berth/proto/berth/content/v1';
 import { SnapshotsService } from '@berth/proto/snapshots/v1';
 import { DiffService } from '@berth/proto/diff/v1';
 import { ImagesService } from '@berth/proto/images/v1';
@@ -22,7 +23,7 @@ interface BackendSpec {
 export const BACKENDS: BackendSpec[] = [
   {
     name: 'content',
-    services: [ContentService],
+    services: [ContentService, LocalContentService],
     plugins: [
       { type: 'io.containerd.content.v1', id: 'content' },
       { type: 'io.containerd.grpc.v1', id: 'content' },

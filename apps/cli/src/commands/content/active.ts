@@ -1,7 +1,7 @@
 /** `berth content active [filters...]`: REF SIZE STARTED UPDATED EXPECTED. */
 import { humanAge, humanSize } from '@berth/cli-kit';
 import type { Context } from '../../context.js';
-import { openContent } from '../../clients.js';
+import { openContent } from './store.js';
 import { printList, type ListOptions } from '../../output.js';
 
 export async function run(ctx: Context, [filters]: [string[]], opts: ListOptions): Promise<void> {

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { looksBinary } from '@berth/cli-kit';
 import { parseDigest } from '@berth/content';
 import type { Context } from '../../context.js';
-import { openContent } from '../../clients.js';
+import { openContent } from './store.js';
 import { UsageError, asUsage } from '../../usage.js';
 
 export async function run(ctx: Context, [digest]: [string], opts: { output?: string }): Promise<void> {

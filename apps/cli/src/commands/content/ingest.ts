@@ -17,10 +17,10 @@ import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ProgressBar } from '@berth/cli-kit';
 import { WRITE_CHUNK, parseDigest, type Writer } from '@berth/content';
-import { failedPrecondition, isAlreadyExists } from '@berth/errdefs';
+import { failedPrecondition, isAlreadyExists, isFailedPrecondition } from '@berth/errdefs';
 import { parseLabelArgs, type Labels } from '@berth/labels';
 import type { Context } from '../../context.js';
-import { openContent } from '../../clients.js';
+import { openContent } from './store.js';
 import { asUsage } from '../../usage.js';
 
 /** WRITE frames sent ahead of their responses. The server handles them in order. */
@@ -61,23 +61,34 @@ export async function run(ctx: Context, [path]: [string], opts: IngestOptions): 
   }
   const offset = resumeOffset(w, src, ref);
   if (offset > 0) ctx.stderr.write(`resuming at ${offset} bytes\n`);
-
-  const bar =
-    ctx.stderr.isTTY && src.size !== undefined && src.size >= PROGRESS_MIN
-      ? new ProgressBar(ctx.stderr, { total: src.size, start: offset })
-      : undefined;
+  const bar = progressBar(ctx, src, offset);
+  const resumable = src.size !== undefined || opts.ref !== undefined;
   process.once('SIGINT', () => {
     bar?.finish();
-    ctx.stderr.write(`interrupted: rerun the same command to resume (ref ${ref})\n`);
+    ctx.stderr.write(
+      resumable ? `interrupted: rerun the same command to resume (ref ${ref})\n` : 'interrupted\n',
+    );
     process.exit(130);
   });
   try {
     const size = await pump(w, src.frames(offset), offset, bar && ((n) => bar.update(n)));
-    bar?.update(size);
+    // Erase the bar before anything else reaches the terminal.
+    bar?.finish();
     ctx.stdout.write((await commit(w, size, expected, labels)) + '\n');
+  } catch (err) {
+    // Bytes that fail verification can never commit under this ref: a rerun would only
+    // resume into the same failure, so drop them (best effort) rather than keep them.
+    if (isFailedPrecondition(err)) await store.abort(ctx.namespace, ref).catch(() => undefined);
+    throw err;
   } finally {
     bar?.finish();
   }
+}
+
+/** Returns a progress bar on stderr for a large file when stderr is a terminal. */
+function progressBar(ctx: Context, src: Source, offset: number): ProgressBar | undefined {
+  if (!ctx.stderr.isTTY || src.size === undefined || src.size < PROGRESS_MIN) return undefined;
+  return new ProgressBar(ctx.stderr, { total: src.size, start: offset });
 }
 
 /** Returns where to continue: the server's offset for this ref, checked against the source. */

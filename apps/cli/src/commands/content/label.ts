@@ -7,7 +7,7 @@ import { formatLabels } from '@berth/cli-kit';
 import { parseDigest } from '@berth/content';
 import { parseLabelArgs } from '@berth/labels';
 import type { Context } from '../../context.js';
-import { openContent } from '../../clients.js';
+import { openContent } from './store.js';
 import { asUsage } from '../../usage.js';
 
 export async function run(ctx: Context, [digest, args]: [string, string[]]): Promise<void> {

@@ -2,7 +2,7 @@
 import { formatLabels, humanAge, humanSize } from '@berth/cli-kit';
 import type { Info } from '@berth/content';
 import type { Context } from '../../context.js';
-import { openContent } from '../../clients.js';
+import { openContent } from './store.js';
 import { printList, type ListOptions } from '../../output.js';
 
 export async function run(ctx: Context, [filters]: [string[]], opts: ListOptions): Promise<void> {
