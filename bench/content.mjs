@@ -41,7 +41,7 @@ try {
     const ing = timeCmd('node', [cli, ...b('content', 'ingest', f1)]);
     o.berthIn.push(ing.ms);
     const digest = ing.stdout.toString().trim();
-    o.berthOut.push(timeCmd('node', [cli, ...b('content', 'get', digest, '-o', '/dev/null')]).ms);
+    o.berthOut.push(timeCmd('node', [cli, ...b('content', 'get', digest, '-o', join(wd.dir, 'out.bin'))]).ms);
     timeCmd('node', [cli, ...b('content', 'rm', digest)]);
 
     const f2 = randomFile(join(wd.dir, 'b.bin'), SIZE);
@@ -52,8 +52,10 @@ try {
       .stdout.toString()
       .trim();
     o.ctrOut.push(
-      timeCmd('sh', ['-c', `ctr --address ${containerd.address} content get sha256:${cdigest} > /dev/null`])
-        .ms,
+      timeCmd('sh', [
+        '-c',
+        `ctr --address ${containerd.address} content get sha256:${cdigest} > ${join(wd.dir, 'out.bin')}`,
+      ]).ms,
     );
     timeCmd('ctr', c('content', 'rm', `sha256:${cdigest}`));
     rmSync(f1);

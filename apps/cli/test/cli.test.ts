@@ -3,10 +3,10 @@
  * (nats-server, berth-content, berth-gateway) under a temporary root. Needs the
  * services and the CLI built (`npx nx run-many -t build`) and nats-server installed.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,32 @@ describe.skipIf(missing !== undefined)(`berth CLI ${missing ? `(skipped: ${missi
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Client:\n {2}Version: +\d+\.\d+\.\d+/);
     expect(r.stdout).toMatch(/Server:\n {2}Version: +\S+\n {2}Revision: +\S+\n {2}UUID: +[0-9a-f-]{36}\n$/);
+  });
+
+  it('ingests on the engine host without streaming, and --stream gives the same digest', async () => {
+    const data = randomBytes(2 * MiB + 7);
+    const file = join(tmp.dir, 'local.bin');
+    await writeFile(file, data);
+    const fast = await berth(['content', 'ingest', file]);
+    expect(fast.stderr).toBe('');
+    expect(fast.stdout.trim()).toBe(sha256(data));
+    const out = join(tmp.dir, 'local.out');
+    expect((await berth(['content', 'get', sha256(data), '-o', out])).code).toBe(0);
+    expect(sha256(await readFile(out))).toBe(sha256(data));
+    await writeFile(file, Buffer.concat([data, Buffer.from('x')]));
+    const streamed = await berth(['content', 'ingest', '--stream', file]);
+    expect(streamed.stdout.trim()).toBe(sha256(Buffer.concat([data, Buffer.from('x')])));
+  });
+
+  it('writes into an existing device node in place instead of renaming over it', async () => {
+    const data = randomBytes(1000);
+    const file = join(tmp.dir, 'dev.bin');
+    await writeFile(file, data);
+    const digest = (await berth(['content', 'ingest', file])).stdout.trim();
+    const node = join(tmp.dir, 'null');
+    execFileSync('mknod', ['-m', '666', node, 'c', '1', '3']);
+    expect((await berth(['content', 'get', digest, '-o', node])).code).toBe(0);
+    expect((await stat(node)).isCharacterDevice()).toBe(true);
   });
 
   it('ingests, lists, gets byte-identical, labels and removes a blob', async () => {

@@ -22,20 +22,22 @@ const CHUNK = 4 << 20;
 /** Progress messages are sent at most this often (bytes). */
 const PROGRESS_EVERY = 64 << 20;
 
-async function openChecked(req: IngestFileRequest): Promise<{ fh: FileHandle; size: number; mtimeMs: number }> {
-  if (!req.path.startsWith('/')) throw invalidArgument(`ingest file: ${JSON.stringify(req.path)} is not an absolute path`);
+async function openChecked(
+  req: IngestFileRequest,
+): Promise<{ fh: FileHandle; size: number; mtimeMs: number }> {
+  if (!req.path.startsWith('/'))
+    throw invalidArgument(`ingest file: ${JSON.stringify(req.path)} is not an absolute path`);
   const fh = await open(req.path, 'r').catch((err) => {
     throw fromSystemError(err, `ingest file ${req.path}`);
   });
   const st = await fh.stat();
-  const mismatch =
-    !st.isFile()
-      ? 'is not a regular file'
-      : req.dev && (st.dev !== req.dev || st.ino !== req.ino)
-        ? 'is not the file the client sees (another mount namespace?)'
-        : req.size && st.size !== req.size
-          ? `changed size (${st.size} bytes, client saw ${req.size})`
-          : undefined;
+  const mismatch = !st.isFile()
+    ? 'is not a regular file'
+    : req.dev && (st.dev !== req.dev || st.ino !== req.ino)
+      ? 'is not the file the client sees (another mount namespace?)'
+      : req.size && st.size !== req.size
+        ? `changed size (${st.size} bytes, client saw ${req.size})`
+        : undefined;
   if (mismatch) {
     await fh.close();
     throw failedPrecondition(`ingest file ${req.path} ${mismatch}`);
@@ -63,6 +65,7 @@ export class LocalContentServer {
       try {
         let offset = w.status().offset; // an earlier interrupted ingest of the same file resumes
         let lastReport = offset;
+        yield { offset, total: size, digest: '' }; // where this ingest starts
         const read = (pos: number) => fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, pos);
         let next = read(offset);
         for (;;) {

@@ -3,17 +3,24 @@
  * is written under a temporary name and renamed when complete, so a failed
  * read never leaves a truncated file behind.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { looksBinary } from '@berth/cli-kit';
 import { parseDigest } from '@berth/content';
 import type { Context } from '../../context.js';
 import { openContent } from './store.js';
+import { copyBlob, locate } from './local.js';
 import { UsageError, asUsage } from '../../usage.js';
 
 export async function run(ctx: Context, [digest]: [string], opts: { output?: string }): Promise<void> {
   asUsage(() => parseDigest(digest));
+  const local = await locate(ctx, digest);
+  if (local && opts.output) return copyTo(local.path, opts.output);
+  if (local && !ctx.stdout.isTTY)
+    return void (await pipeline(createReadStream(local.path, { highWaterMark: 1 << 20 }), ctx.stdout, {
+      end: false,
+    }));
   const store = openContent(ctx);
   const chunks = store.read(ctx.namespace, digest)[Symbol.asyncIterator]();
   // Read the first chunk before touching the destination: NotFound leaves no file behind.
@@ -30,13 +37,25 @@ export async function run(ctx: Context, [digest]: [string], opts: { output?: str
   await pipeline(all(), ctx.stdout, { end: false });
 }
 
-async function toFile(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+/**
+ * Writes `path` under a temporary name and renames it when complete, so a failed
+ * read leaves no truncated file. Only for regular files: renaming over a device
+ * or FIFO (`-o /dev/null`) would replace the node itself, so those are written in place.
+ */
+async function atomically(path: string, write: (dest: string) => Promise<void>): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) return write(path);
   const tmp = `${path}.berth-${process.pid}.tmp`;
   try {
-    await pipeline(data, createWriteStream(tmp));
+    await write(tmp);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
 }
+
+const copyTo = (src: string, path: string) => atomically(path, (tmp) => copyBlob(src, tmp));
+
+const toFile = (path: string, data: AsyncIterable<Uint8Array>) =>
+  atomically(path, (tmp) => pipeline(data, createWriteStream(tmp)));

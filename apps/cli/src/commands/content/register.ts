@@ -25,6 +25,7 @@ export function registerContent(program: Command): void {
     .argument('<file>', "file to ingest, or '-' for stdin")
     .option('--ref <ref>', 'ingest ref (default: derived from the file, so a rerun resumes)')
     .option('--expected <digest>', 'expected digest, verified by the server')
+    .option('--stream', 'stream the bytes through the API even on the engine host')
     .option('--label <k=v>', 'label to set on the blob (repeatable)', collect)
     .action(lazy(() => import('./ingest.js')));
 
