@@ -13,8 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ApplyRequest, ApplyResponse, DiffRequest, DiffResponse } from '@berth/proto/diff/v1';
 import { failedPrecondition, invalidArgument, notImplemented } from '@berth/errdefs';
@@ -86,27 +85,27 @@ export class DiffServer {
     });
     const w = await this.content.writer(ctx.ns, { ref: ref || `diff-${Date.now()}-${randomBytes(4).toString('hex')}` }, ctx.lease);
     try {
-      const stages: NodeJS.ReadWriteStream[] = [hashing];
-      if (mediaType === MEDIA_TAR_GZIP) stages.push(createGzip({ level: 6 }));
+      // Callback-style pipeline: returns the last stream, and an error anywhere destroys all of them,
+      // so it surfaces in the loop below.
+      const out: Readable =
+        mediaType === MEDIA_TAR_GZIP
+          ? pipeline(tar, hashing, createGzip({ level: 6 }), () => undefined)
+          : pipeline(tar, hashing, () => undefined);
       // Starting at 0 also restarts a stale ingest left under a caller-chosen ref.
       let offset = 0;
-      let pending = Buffer.alloc(0);
-      const flush = async (final: boolean) => {
-        while (pending.length >= WRITE_CHUNK || (final && pending.length)) {
-          const piece = pending.subarray(0, WRITE_CHUNK);
-          pending = pending.subarray(piece.length);
-          await w.write(offset, piece);
-          offset += piece.length;
+      let pending: Buffer = Buffer.alloc(0);
+      for await (const chunk of out as AsyncIterable<Buffer>) {
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        while (pending.length >= WRITE_CHUNK) {
+          await w.write(offset, pending.subarray(0, WRITE_CHUNK));
+          offset += WRITE_CHUNK;
+          pending = pending.subarray(WRITE_CHUNK);
         }
-      };
-      await pipeline(tar, ...stages, async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-          await flush(false);
-        }
-        await flush(true);
-        yield* [];
-      });
+      }
+      if (pending.length) {
+        await w.write(offset, pending);
+        offset += pending.length;
+      }
       const diffId = `sha256:${diffHash.digest('hex')}`;
       const digest = await w.commit(offset, '', { ...labels, [UNCOMPRESSED_LABEL]: diffId });
       return { mediaType, digest, size: offset };
