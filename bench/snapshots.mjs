@@ -74,7 +74,7 @@ try {
     await unary(snaps, snaps.remove, { snapshotter: 'overlayfs', key }, o);
   }
 
-  const latency = (address, verb, keyOf) => {
+  const latency = (address, verb) => {
     const t = [];
     for (let i = 0; i < N; i++) t.push(timeCmd('ctr', ['--address', address, 'snapshots', ...verb(i)]).ms);
     return median(t);
@@ -95,8 +95,8 @@ try {
     ['berth', berth.address],
     ['containerd', containerd.address],
   ]) {
-    const p = latency(address, (i) => ['prepare', `p${i}`], null);
-    const c = latency(address, (i) => ['commit', `c${i}`, `p${i}`], null);
+    const p = latency(address, (i) => ['prepare', `p${i}`]);
+    const c = latency(address, (i) => ['commit', `c${i}`, `p${i}`]);
     rows.push({ name, p, c });
   }
   const [b, c] = rows.splice(1, 2);
