@@ -1,5 +1,7 @@
 /**
- * @module @berth/daemon — the shared process shell of berth services.
+ * @module @berth/daemon — the shared process shell of berth services and their common config keys.
  */
 export { runService } from './run.js';
 export type { ServiceSpec, Started } from './run.js';
+export { baseDefaults, parseBaseConfig } from './base-config.js';
+export type { BaseConfig } from './base-config.js';

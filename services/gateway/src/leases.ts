@@ -5,7 +5,7 @@
  *   v1/leases/<ns>/<id>                        → { createdAt, labels }
  *   v1/lease-res/<ns>/<id>/<type>/<resource>   → 1
  * Resource types: `content` (digest), `ingests` (write ref), `snapshots/<snapshotter>` (key).
- * Resource ids are escaped with encodeURIComponent because refs may contain `/`.
+ * Lease and resource ids are escaped with encodeURIComponent because they may contain `/`.
  */
 import { randomBytes } from 'node:crypto';
 import { alreadyExists, invalidArgument, notFound, notImplemented } from '@berth/errdefs';
@@ -32,8 +32,8 @@ interface LeaseRecord {
   labels: Labels;
 }
 
-const leaseKey = (ns: string, id: string) => key('v1', 'leases', ns, id);
-const resPrefix = (ns: string, id: string) => key('v1', 'lease-res', ns, id);
+const leaseKey = (ns: string, id: string) => key('v1', 'leases', ns, encodeURIComponent(id));
+const resPrefix = (ns: string, id: string) => key('v1', 'lease-res', ns, encodeURIComponent(id));
 const resKey = (ns: string, id: string, r: Resource) =>
   key(resPrefix(ns, id), encodeURIComponent(r.type), encodeURIComponent(r.id));
 
@@ -44,10 +44,10 @@ function validateResource(r: Resource | undefined): Resource {
   return r;
 }
 
-// Lease ids are free-form in containerd (ctr sends "926899786-W-AH"), but they are key parts here.
+// Lease ids are free-form in containerd: ctr sends "926899786-W-AH", and `ctr images mount`
+// uses the mount target path ("/mnt/x"), so they are URI-encoded inside level keys.
 function validateLeaseId(id: string): string {
-  if (!id || id.includes('/') || id.length > 256)
-    throw invalidArgument(`lease id ${JSON.stringify(id)} is invalid`);
+  if (!id || id.length > 4096) throw invalidArgument(`lease id ${JSON.stringify(id.slice(0, 64))} is invalid`);
   return id;
 }
 
@@ -83,8 +83,8 @@ export class LeasesServer {
   async list(req: ListRequest, ctx: CallContext): Promise<ListResponse> {
     const f = parseFilters(req.filters);
     const leases = (await list<LeaseRecord>(this.db, key('v1', 'leases', validateIdentifier(ctx.ns))))
-      .filter(([id, r]) => f.match(recordAdaptor({ id }, r.labels)))
-      .map(([id, r]) => ({ id, createdAt: new Date(r.createdAt), labels: r.labels }));
+      .filter(([k, r]) => f.match(recordAdaptor({ id: decodeURIComponent(k) }, r.labels)))
+      .map(([k, r]) => ({ id: decodeURIComponent(k), createdAt: new Date(r.createdAt), labels: r.labels }));
     return { leases };
   }
 

@@ -11,12 +11,13 @@
  * cannot make the service write anywhere else on the host.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
+import { mkdtemp, realpath, rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ApplyRequest, ApplyResponse, DiffRequest, DiffResponse } from '@berth/proto/diff/v1';
-import { failedPrecondition, invalidArgument, notImplemented } from '@berth/errdefs';
+import { failedPrecondition, invalidArgument, isAlreadyExists, notImplemented } from '@berth/errdefs';
 import { parseDigest, WRITE_CHUNK, type ContentStore } from '@berth/content';
 import type { CallContext } from '@berth/grpc';
 import { mountFromProto, type Mount } from '@berth/snapshots';
@@ -39,6 +40,17 @@ const LAYER_TYPES = new Set([
   'application/vnd.docker.image.rootfs.diff.tar.gzip',
   'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 ]);
+
+/** Runs `fn` on `mounts` mounted on a temp dir; no mounts (an empty side of a diff) is an empty dir. */
+async function mounted<T>(mounts: Mount[], fn: (dir: string) => Promise<T>): Promise<T> {
+  if (mounts.length) return withTempMount(mounts, fn);
+  const dir = await mkdtemp(join(tmpdir(), 'berth-empty-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rmdir(dir).catch(() => undefined);
+  }
+}
 
 const option = (m: Mount, name: string) => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
 
@@ -70,7 +82,7 @@ export class DiffServer {
     const write = (tar: Readable) => this.store(ctx, tar, mediaType, req.ref, req.labels);
     const desc = upper
       ? await write(writeLayerFromUpper(upper))
-      : await withTempMount(left, (l) => withTempMount(right, (r) => write(writeLayerFromDiff(l, r))));
+      : await mounted(left, (l) => mounted(right, (r) => write(writeLayerFromDiff(l, r))));
     return { diff: { ...desc, annotations: {} } };
   }
 
@@ -94,7 +106,9 @@ export class DiffServer {
       // Starting at 0 also restarts a stale ingest left under a caller-chosen ref.
       let offset = 0;
       let pending: Buffer = Buffer.alloc(0);
+      const blobHash = createHash('sha256');
       for await (const chunk of out as AsyncIterable<Buffer>) {
+        blobHash.update(chunk);
         pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         while (pending.length >= WRITE_CHUNK) {
           await w.write(offset, pending.subarray(0, WRITE_CHUNK));
@@ -107,7 +121,14 @@ export class DiffServer {
         offset += pending.length;
       }
       const diffId = `sha256:${diffHash.digest('hex')}`;
-      const digest = await w.commit(offset, '', { ...labels, [UNCOMPRESSED_LABEL]: diffId });
+      const digest = `sha256:${blobHash.digest('hex')}`;
+      try {
+        await w.commit(offset, digest, { ...labels, [UNCOMPRESSED_LABEL]: diffId });
+      } catch (err) {
+        // The same layer diffed again: the blob is there (the store merged the labels), as containerd's differ allows.
+        if (!isAlreadyExists(err)) throw err;
+        await w.close().catch(() => undefined);
+      }
       return { mediaType, digest, size: offset };
     } catch (err) {
       await w.close();

@@ -1,0 +1,16 @@
+/**
+ * berth-images configuration: only the shared keys (TOML top level or [images],
+ * BERTH_* env, flags). Registry settings arrive with pull/push.
+ */
+import { join } from 'node:path';
+import { baseDefaults, parseBaseConfig, type BaseConfig } from '@berth/daemon';
+
+export type ImagesConfig = BaseConfig;
+export const defaults = baseDefaults;
+export const parseConfig = parseBaseConfig;
+
+export const paths = (c: ImagesConfig) => ({
+  dir: join(c.root, 'images'),
+  db: join(c.root, 'images', 'metadata'),
+  socket: join(c.state, 'images.sock'),
+});
