@@ -14,57 +14,11 @@ import { EventsClient } from '@berth/proto/events/v1';
 import { NamespaceCreate } from '@berth/proto/events';
 import { startSuite, waitFor, type Suite } from '@berth/testkit';
 import { ingest, kindOfRejection, missingPrerequisite, sha256 } from './helpers.js';
+import { CTR, ctr, ctrEnv, ctrOk } from './ctr.js';
 
-const CTR = '/usr/bin/ctr';
 const skip = !existsSync(CTR)
   ? `${CTR} is not installed (apt-get install containerd)`
   : missingPrerequisite();
-
-/** ctr's environment: no CONTAINERD_* variable, so only the flags choose address and namespace. */
-function ctrEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CONTAINERD_')) env[k] = v;
-  return env;
-}
-
-interface CtrResult {
-  code: number | null;
-  stdout: string;
-  stdoutBuffer: Buffer;
-  stderr: string;
-}
-
-/** Runs `ctr --address A [-n NS] ...args` to completion (SIGKILL after 20 s). */
-function ctr(
-  address: string,
-  args: string[],
-  opts: { ns?: string; input?: Buffer } = {},
-): Promise<CtrResult> {
-  const argv = ['--address', address, ...(opts.ns ? ['-n', opts.ns] : []), ...args];
-  const child = spawn(CTR, argv, { env: ctrEnv() });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(opts.input ?? '');
-  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 20_000);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const stdoutBuffer = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBuffer.toString(), stdoutBuffer, stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
-
-/** Like ctr() but fails the test, with stderr, unless ctr exits 0. */
-async function ctrOk(address: string, args: string[], opts: { ns?: string; input?: Buffer } = {}) {
-  const r = await ctr(address, args, opts);
-  if (r.code !== 0) throw new Error(`ctr ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
 
 /** Data rows of a ctr table (header dropped), split on whitespace. */
 const rows = (stdout: string): string[][] =>
