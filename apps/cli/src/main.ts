@@ -11,6 +11,8 @@ import { registerContent } from './commands/content/register.js';
 import { registerNamespaces } from './commands/namespaces/register.js';
 import { registerEvents } from './commands/events/register.js';
 import { registerVersion } from './commands/version/register.js';
+import { registerSnapshots } from './commands/snapshots/register.js';
+import { registerDiff } from './commands/diff/register.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs; the handler chunks (grpc-js
 // above all) are imported after this line and start faster from the second run on.
@@ -48,8 +50,9 @@ export function buildProgram(): Command {
   registerNamespaces(program);
   registerEvents(program);
   registerVersion(program);
+  registerSnapshots(program);
+  registerDiff(program);
   // SEAM: later groups register here, each from src/commands/<group>/register.ts:
-  //   registerSnapshots(program)   `berth snapshots …`   (containerd snapshots v1)
   //   registerImages(program)      `berth images …`      (containerd images v1, berth.images.v1)
   //   registerContainers(program)  `berth containers …`  (containerd containers v1)
   //   registerTasks(program)       `berth tasks …`       (containerd tasks v1)
