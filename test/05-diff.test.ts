@@ -293,6 +293,17 @@ describe.skipIf(skip !== undefined)(`diff ${skip ? `(skipped: ${skip})` : ''}`, 
       expect(await readdir('/tmp')).not.toContain('hello.txt');
     });
 
+    it('refuses to read host paths into a blob: Diff of a bind of /etc is InvalidArgument', async () => {
+      const req = {
+        left: [],
+        right: [{ type: 'bind', source: '/etc', target: '', options: ['ro', 'rbind'] }],
+        mediaType: '',
+        ref: '',
+        labels: {},
+      };
+      expect(await kindOfRejection(unary(diffClient, diffClient.diff, req, o))).toBe('InvalidArgument');
+    });
+
     it('answers NotFound for a blob that is not in the content store', async () => {
       await ok(['snapshots', 'prepare', 'L-missing']);
       const { mounts } = await unary(

@@ -18,10 +18,12 @@ function mountOne(m: Mount, target: string): void {
   if (m.type === 'bind') {
     mount(m.source, target, null, o.flags | c.MS_BIND, null);
     // A read-only bind needs a second, remounting call: the first ignores MS_RDONLY.
-    if (o.readonly) mount(null, target, null, c.MS_REMOUNT | c.MS_BIND | c.MS_RDONLY | (o.flags & c.MS_REC), null);
+    if (o.readonly)
+      mount(null, target, null, c.MS_REMOUNT | c.MS_BIND | c.MS_RDONLY | (o.flags & c.MS_REC), null);
   } else if (m.type === 'overlay') {
     const { data, cwd } = compactLowerdirs(o.data, PAGE - 1);
-    if (data.join(',').length >= PAGE) throw invalidArgument(`overlay options exceed one page even when compacted`);
+    if (data.join(',').length >= PAGE)
+      throw invalidArgument(`overlay options exceed one page even when compacted`);
     const prev = process.cwd();
     // NOTE: relative lowerdirs resolve against the cwd at mount(2) time. chdir is process-wide,
     // but mount() is synchronous, so no other code runs between the two chdirs.
@@ -49,10 +51,17 @@ export function unmount(target: string): void {
   }
 }
 
-/** Mounts on a fresh temp dir, runs `fn`, and always unmounts and removes the dir. */
-export async function withTempMount<T>(mounts: readonly Mount[], fn: (dir: string) => Promise<T>): Promise<T> {
+/**
+ * Mounts on a fresh temp dir, runs `fn`, and always unmounts and removes the dir.
+ * No mounts at all (the empty side of a diff) gives an empty directory.
+ */
+export async function withTempMount<T>(
+  mounts: readonly Mount[],
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-mount-'));
   try {
+    if (mounts.length === 0) return await fn(dir);
     mountAll(mounts, dir);
     try {
       return await fn(dir);

@@ -1,7 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { compactLowerdirs, parseOptions } from './options.js';
 
-const c = { MS_RDONLY: 1, MS_NOSUID: 2, MS_NODEV: 4, MS_NOEXEC: 8, MS_BIND: 4096, MS_REC: 16384, MS_PRIVATE: 1 << 18 };
+const c = {
+  MS_RDONLY: 1,
+  MS_NOSUID: 2,
+  MS_NODEV: 4,
+  MS_NOEXEC: 8,
+  MS_BIND: 4096,
+  MS_REC: 16384,
+  MS_PRIVATE: 1 << 18,
+};
 
 describe('parseOptions', () => {
   it('splits flags from filesystem data', () => {

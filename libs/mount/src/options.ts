@@ -75,7 +75,8 @@ export function compactLowerdirs(data: string[], limit: number): { data: string[
   if (i < 0) return { data };
   const dirs = data[i]!.slice('lowerdir='.length).split(':');
   let common = dirs[0]!.slice(0, dirs[0]!.lastIndexOf('/') + 1);
-  for (const d of dirs) while (!d.startsWith(common)) common = common.slice(0, common.slice(0, -1).lastIndexOf('/') + 1);
+  for (const d of dirs)
+    while (!d.startsWith(common)) common = common.slice(0, common.slice(0, -1).lastIndexOf('/') + 1);
   if (common.length <= 1) return { data };
   const out = [...data];
   out[i] = `lowerdir=${dirs.map((d) => d.slice(common.length)).join(':')}`;

@@ -11,8 +11,7 @@
  * cannot make the service write anywhere else on the host.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, realpath, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -41,18 +40,8 @@ const LAYER_TYPES = new Set([
   'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 ]);
 
-/** Runs `fn` on `mounts` mounted on a temp dir; no mounts (an empty side of a diff) is an empty dir. */
-async function mounted<T>(mounts: Mount[], fn: (dir: string) => Promise<T>): Promise<T> {
-  if (mounts.length) return withTempMount(mounts, fn);
-  const dir = await mkdtemp(join(tmpdir(), 'berth-empty-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rmdir(dir).catch(() => undefined);
-  }
-}
-
-const option = (m: Mount, name: string) => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
+const option = (m: Mount, name: string) =>
+  m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
 
 export class DiffServer {
   constructor(
@@ -65,29 +54,44 @@ export class DiffServer {
     const desc = req.diff;
     if (!desc) throw invalidArgument('apply: diff descriptor is required');
     parseDigest(desc.digest);
-    if (!LAYER_TYPES.has(desc.mediaType)) throw notImplemented(`apply: unsupported layer media type ${desc.mediaType}`);
+    if (!LAYER_TYPES.has(desc.mediaType))
+      throw notImplemented(`apply: unsupported layer media type ${desc.mediaType}`);
     const target = await this.applyTarget(req.mounts.map(mountFromProto));
     const input = Readable.from(this.content.read(ctx.ns, desc.digest));
-    const r = await applyLayer(input, target.dir, { whiteouts: target.whiteouts, signal: ctx.signal, log: ctx.log });
+    const r = await applyLayer(input, target.dir, {
+      whiteouts: target.whiteouts,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
     return { applied: { mediaType: MEDIA_TAR, digest: r.diffId, size: r.size, annotations: {} } };
   }
 
   async diff(req: DiffRequest, ctx: CallContext): Promise<DiffResponse> {
     const mediaType = req.mediaType || MEDIA_TAR_GZIP;
     if (mediaType !== MEDIA_TAR && mediaType !== MEDIA_TAR_GZIP)
-      throw notImplemented(`diff: unsupported media type ${mediaType} (supported: ${MEDIA_TAR}, ${MEDIA_TAR_GZIP})`);
+      throw notImplemented(
+        `diff: unsupported media type ${mediaType} (supported: ${MEDIA_TAR}, ${MEDIA_TAR_GZIP})`,
+      );
     const left = req.left.map(mountFromProto);
     const right = req.right.map(mountFromProto);
     const upper = await this.upperOf(left, right);
     const write = (tar: Readable) => this.store(ctx, tar, mediaType, req.ref, req.labels);
     const desc = upper
       ? await write(writeLayerFromUpper(upper))
-      : await mounted(left, (l) => mounted(right, (r) => write(writeLayerFromDiff(l, r))));
+      : await this.ours(left, right).then(() =>
+          withTempMount(left, (l) => withTempMount(right, (r) => write(writeLayerFromDiff(l, r)))),
+        );
     return { diff: { ...desc, annotations: {} } };
   }
 
   /** Streams a tar into the content store, compressing as asked, labelled with its diffID. */
-  private async store(ctx: CallContext, tar: Readable, mediaType: string, ref: string, labels: Record<string, string>) {
+  private async store(
+    ctx: CallContext,
+    tar: Readable,
+    mediaType: string,
+    ref: string,
+    labels: Record<string, string>,
+  ) {
     const diffHash = createHash('sha256');
     const hashing = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -95,7 +99,11 @@ export class DiffServer {
         cb(null, chunk);
       },
     });
-    const w = await this.content.writer(ctx.ns, { ref: ref || `diff-${Date.now()}-${randomBytes(4).toString('hex')}` }, ctx.lease);
+    const w = await this.content.writer(
+      ctx.ns,
+      { ref: ref || `diff-${Date.now()}-${randomBytes(4).toString('hex')}` },
+      ctx.lease,
+    );
     try {
       // Callback-style pipeline: returns the last stream, and an error anywhere destroys all of them,
       // so it surfaces in the loop below.
@@ -140,14 +148,20 @@ export class DiffServer {
   private async applyTarget(mounts: Mount[]): Promise<{ dir: string; whiteouts: 'overlay' | 'remove' }> {
     const [m] = mounts;
     if (mounts.length !== 1 || !m)
-      throw invalidArgument(`apply: expected exactly one mount from berth's snapshotter, got ${mounts.length}`);
+      throw invalidArgument(
+        `apply: expected exactly one mount from berth's snapshotter, got ${mounts.length}`,
+      );
     if (m.type === 'overlay') {
       const upper = option(m, 'upperdir');
-      if (!upper) throw failedPrecondition('apply: the overlay mount is read-only (no upperdir): prepare an active snapshot');
+      if (!upper)
+        throw failedPrecondition(
+          'apply: the overlay mount is read-only (no upperdir): prepare an active snapshot',
+        );
       return { dir: await this.inside(upper), whiteouts: 'overlay' };
     }
     if (m.type === 'bind') {
-      if (m.options.includes('ro')) throw failedPrecondition('apply: the bind mount is read-only: prepare an active snapshot');
+      if (m.options.includes('ro'))
+        throw failedPrecondition('apply: the bind mount is read-only: prepare an active snapshot');
       return { dir: await this.inside(m.source), whiteouts: 'remove' };
     }
     throw invalidArgument(`apply: mount type ${m.type} is not one berth's snapshotter hands out`);
@@ -175,13 +189,25 @@ export class DiffServer {
     return a.length === b.length && a.every((p, i) => p === b[i]) ? this.inside(upper) : undefined;
   }
 
+  /** Requires every path the mounts name to be this snapshotter's, as Apply does. */
+  private async ours(...sides: Mount[][]): Promise<void> {
+    for (const m of sides.flat()) {
+      if (m.type === 'bind') await this.inside(m.source);
+      else if (m.type === 'overlay')
+        for (const key of ['lowerdir', 'upperdir', 'workdir'])
+          for (const p of option(m, key)?.split(':') ?? []) await this.inside(p);
+      else throw invalidArgument(`diff: mount type ${m.type} is not one berth's snapshotter hands out`);
+    }
+  }
+
   /** Resolves `p` and requires it to lie inside this snapshotter's directories. */
   private async inside(p: string): Promise<string> {
     const real = await realpath(p).catch(() => {
       throw invalidArgument(`mount path ${p} does not exist`);
     });
     const base = await realpath(join(this.root, 'snapshots'));
-    if (!real.startsWith(base + sep)) throw invalidArgument(`mount path ${p} is not a snapshot of this snapshotter`);
+    if (!real.startsWith(base + sep))
+      throw invalidArgument(`mount path ${p} is not a snapshot of this snapshotter`);
     return real;
   }
 }

@@ -28,14 +28,37 @@ await runService({
     const p = paths(config);
     await mkdir(p.dir, { recursive: true });
     const db = await openDb(p.db);
-    const bus = createPublisher({ servers: config.nats, log, capacity: config.outboxCapacity, name: 'berth-snapshotter' });
-    const snapshotter = new OverlaySnapshotter(p.dir, await MetaStore.open(db), {
-      prepared: (ns, key, parent) =>
-        bus.publish(ns, '/snapshot/prepare', packAny('containerd.events.SnapshotPrepare', SnapshotPrepare, { key, parent })),
-      committed: (ns, key, name) =>
-        bus.publish(ns, '/snapshot/commit', packAny('containerd.events.SnapshotCommit', SnapshotCommit, { key, name })),
-      removed: (ns, key) => bus.publish(ns, '/snapshot/remove', packAny('containerd.events.SnapshotRemove', SnapshotRemove, { key })),
-    }, log);
+    const bus = createPublisher({
+      servers: config.nats,
+      log,
+      capacity: config.outboxCapacity,
+      name: 'berth-snapshotter',
+    });
+    const snapshotter = new OverlaySnapshotter(
+      p.dir,
+      await MetaStore.open(db),
+      {
+        prepared: (ns, key, parent) =>
+          bus.publish(
+            ns,
+            '/snapshot/prepare',
+            packAny('containerd.events.SnapshotPrepare', SnapshotPrepare, { key, parent }),
+          ),
+        committed: (ns, key, name) =>
+          bus.publish(
+            ns,
+            '/snapshot/commit',
+            packAny('containerd.events.SnapshotCommit', SnapshotCommit, { key, name }),
+          ),
+        removed: (ns, key) =>
+          bus.publish(
+            ns,
+            '/snapshot/remove',
+            packAny('containerd.events.SnapshotRemove', SnapshotRemove, { key }),
+          ),
+      },
+      log,
+    );
     await snapshotter.init();
     await snapshotter.cleanup();
     const content = createContentProxy(p.content, 'berth-content');

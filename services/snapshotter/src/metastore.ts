@@ -29,7 +29,8 @@ export interface SnapshotRecord {
 
 const enc = encodeURIComponent;
 const recKey = (ns: string, k: string) => key('v1', 'snapshots', ns, enc(k));
-const childKey = (ns: string, parent: string, child: string) => key('v1', 'children', ns, enc(parent), enc(child));
+const childKey = (ns: string, parent: string, child: string) =>
+  key('v1', 'children', ns, enc(parent), enc(child));
 const idKey = (id: number) => key('v1', 'ids', String(id));
 
 export class MetaStore {
@@ -48,7 +49,10 @@ export class MetaStore {
   }
 
   async list(ns: string): Promise<Array<[string, SnapshotRecord]>> {
-    return (await list<SnapshotRecord>(this.db, key('v1', 'snapshots', ns))).map(([k, r]) => [decodeURIComponent(k), r]);
+    return (await list<SnapshotRecord>(this.db, key('v1', 'snapshots', ns))).map(([k, r]) => [
+      decodeURIComponent(k),
+      r,
+    ]);
   }
 
   async children(ns: string, parent: string): Promise<string[]> {
@@ -87,7 +91,10 @@ export class MetaStore {
       { type: 'put', key: idKey(rec.id), value: { ns, key: to } },
     ];
     if (rec.parent)
-      ops.push({ type: 'del', key: childKey(ns, rec.parent, from) }, { type: 'put', key: childKey(ns, rec.parent, to), value: 1 });
+      ops.push(
+        { type: 'del', key: childKey(ns, rec.parent, from) },
+        { type: 'put', key: childKey(ns, rec.parent, to), value: 1 },
+      );
     await commit(this.db, ops);
   }
 

@@ -34,7 +34,9 @@ const LIST_BATCH = 100;
 
 function check(name: string): void {
   if (!SNAPSHOTTER_NAMES.includes(name))
-    throw invalidArgument(`snapshotter ${JSON.stringify(name)} is not loaded (berth serves: overlayfs, alias overlay2)`);
+    throw invalidArgument(
+      `snapshotter ${JSON.stringify(name)} is not loaded (berth serves: overlayfs, alias overlay2)`,
+    );
 }
 
 export class SnapshotsServer {

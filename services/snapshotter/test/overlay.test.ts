@@ -50,7 +50,9 @@ describe.skipIf(!isRoot)('OverlaySnapshotter on disk', () => {
 
   it('returns containerd mount shapes: bind without parent, ro bind for a one-parent view, overlay otherwise', async () => {
     const base = await s.prepare(ns, 'base');
-    expect(base).toEqual([{ type: 'bind', source: expect.stringMatching(/snapshots\/\d+\/fs$/), options: ['rw', 'rbind'] }]);
+    expect(base).toEqual([
+      { type: 'bind', source: expect.stringMatching(/snapshots\/\d+\/fs$/), options: ['rw', 'rbind'] },
+    ]);
     await writeFile(join(base[0]!.source, 'a.txt'), 'from base');
     await s.commit(ns, 'layer1', 'base');
     const view = await s.view(ns, 'v1', 'layer1');
@@ -124,7 +126,8 @@ describe.skipIf(!isRoot)('OverlaySnapshotter on disk', () => {
     let parent = '';
     for (let i = 0; i < 128; i++) {
       const m = await s.prepare(ns, `x${i}`, parent);
-      const root = m[0]!.type === 'bind' ? m[0]!.source : m[0]!.options.find((o) => o.startsWith('upperdir='))!.slice(9);
+      const root =
+        m[0]!.type === 'bind' ? m[0]!.source : m[0]!.options.find((o) => o.startsWith('upperdir='))!.slice(9);
       await writeFile(join(root, `f${i}`), String(i));
       await s.commit(ns, `chain${i}`, `x${i}`);
       parent = `chain${i}`;

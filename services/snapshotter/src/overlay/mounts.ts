@@ -16,12 +16,20 @@ export interface Layout {
   link(id: number): string;
 }
 
-export function overlayMounts(layout: Layout, kind: 'active' | 'view', id: number, parentIds: number[]): Mount[] {
+export function overlayMounts(
+  layout: Layout,
+  kind: 'active' | 'view',
+  id: number,
+  parentIds: number[],
+): Mount[] {
   const ro = kind === 'view';
   if (parentIds.length === 0)
     return [{ type: 'bind', source: layout.fs(id), options: [ro ? 'ro' : 'rw', 'rbind'] }];
-  if (ro && parentIds.length === 1) return [{ type: 'bind', source: layout.fs(parentIds[0]!), options: ['ro', 'rbind'] }];
+  if (ro && parentIds.length === 1)
+    return [{ type: 'bind', source: layout.fs(parentIds[0]!), options: ['ro', 'rbind'] }];
   const lowerdir = `lowerdir=${parentIds.map((p) => layout.link(p)).join(':')}`;
-  const options = ro ? ['index=off', lowerdir] : ['index=off', `workdir=${layout.work(id)}`, `upperdir=${layout.fs(id)}`, lowerdir];
+  const options = ro
+    ? ['index=off', lowerdir]
+    : ['index=off', `workdir=${layout.work(id)}`, `upperdir=${layout.fs(id)}`, lowerdir];
   return [{ type: 'overlay', source: 'overlay', options }];
 }

@@ -93,7 +93,8 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async mounts(ns: string, key: string): Promise<Mount[]> {
     const rec = await this.must(ns, key);
-    if (rec.kind === 'committed') throw failedPrecondition(`snapshot ${key} is committed: it has no mounts (prepare or view on it)`);
+    if (rec.kind === 'committed')
+      throw failedPrecondition(`snapshot ${key} is committed: it has no mounts (prepare or view on it)`);
     return overlayMounts(this.layout, rec.kind, rec.id, await this.parentIds(ns, rec.parent));
   }
 
@@ -109,7 +110,8 @@ export class OverlaySnapshotter implements Snapshotter {
     validateKey(name, 'snapshot name');
     await this.write(async () => {
       const rec = await this.must(ns, key);
-      if (rec.kind !== 'active') throw failedPrecondition(`snapshot ${key} is ${rec.kind}, only active snapshots can be committed`);
+      if (rec.kind !== 'active')
+        throw failedPrecondition(`snapshot ${key} is ${rec.kind}, only active snapshots can be committed`);
       if (await this.meta.get(ns, name)) throw alreadyExists(`snapshot ${name}: already exists`);
       const usage = await diskUsage(this.layout.fs(rec.id));
       const now = new Date().toISOString();
@@ -143,7 +145,8 @@ export class OverlaySnapshotter implements Snapshotter {
   async *list(ns: string, filters: string[] = []): AsyncGenerator<Info> {
     const f = parseFilters(filters);
     for (const [name, rec] of await this.meta.list(ns))
-      if (f.match(recordAdaptor({ name, parent: rec.parent, kind: rec.kind }, rec.labels))) yield toInfo(name, rec);
+      if (f.match(recordAdaptor({ name, parent: rec.parent, kind: rec.kind }, rec.labels)))
+        yield toInfo(name, rec);
   }
 
   async cleanup(): Promise<void> {
@@ -166,7 +169,13 @@ export class OverlaySnapshotter implements Snapshotter {
     return (await this.meta.list(ns)).length;
   }
 
-  private async create(ns: string, kind: 'active' | 'view', key: string, parent: string, labels: Labels): Promise<Mount[]> {
+  private async create(
+    ns: string,
+    kind: 'active' | 'view',
+    key: string,
+    parent: string,
+    labels: Labels,
+  ): Promise<Mount[]> {
     validateKey(key);
     const lbl = validateLabels(labels);
     const mounts = await this.write(async () => {
@@ -175,7 +184,10 @@ export class OverlaySnapshotter implements Snapshotter {
       if (parent) {
         const p = await this.meta.get(ns, parent);
         if (!p) throw notFound(`parent snapshot ${parent}: not found`);
-        if (p.kind !== 'committed') throw failedPrecondition(`parent snapshot ${parent} is ${p.kind}: only committed snapshots can be parents`);
+        if (p.kind !== 'committed')
+          throw failedPrecondition(
+            `parent snapshot ${parent} is ${p.kind}: only committed snapshots can be parents`,
+          );
         parentIds = [p.id, ...(await this.parentIds(ns, p.parent))];
       }
       const id = this.meta.nextId();
@@ -217,7 +229,7 @@ export class OverlaySnapshotter implements Snapshotter {
   /** Ids of `parent` and all its ancestors, nearest first. */
   private async parentIds(ns: string, parent: string): Promise<number[]> {
     const out: number[] = [];
-    for (let name = parent; name; ) {
+    for (let name = parent; name;) {
       const r = await this.meta.get(ns, name);
       if (!r) throw notFound(`snapshot ${name} (an ancestor) is missing: metadata is inconsistent`);
       out.push(r.id);
