@@ -16,8 +16,10 @@ const CHUNK = 256 * 1024;
 export function detectCompression(head: Buffer): Compression {
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gzip';
   if (head.length >= 4 && head.readUInt32BE(0) === 0x28b52ffd) return 'zstd';
-  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') throw notImplemented('bzip2 layers are not supported');
-  if (head.length >= 6 && head.toString('hex', 0, 6) === 'fd377a585a00') throw notImplemented('xz layers are not supported');
+  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh')
+    throw notImplemented('bzip2 layers are not supported');
+  if (head.length >= 6 && head.toString('hex', 0, 6) === 'fd377a585a00')
+    throw notImplemented('xz layers are not supported');
   return 'none';
 }
 
@@ -26,11 +28,10 @@ export function detectCompression(head: Buffer): Compression {
  * in Node 22.15); fzstd is pure JS, ~100 MiB/s here, about a sixth of the zstd CLI.
  */
 function zstdStream(): Transform {
-  let out: Transform;
   const dec = new Decompress((data) => {
     if (data.length > 0) out.push(Buffer.from(data.buffer, data.byteOffset, data.length));
   });
-  out = new Transform({
+  const out = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       try {
         dec.push(chunk);

@@ -2,10 +2,27 @@
  * writeLayerFromDiff: the layer that turns one plain directory tree into another, for
  * mounts that are not an overlay upper/lower pair (containerd's double walk).
  */
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  type BigIntStats,
+} from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { Batch, emit, end, headerFor, markerEntry, readXattrs, typeOf, type WriteLayerOptions } from './entries.js';
+import {
+  Batch,
+  emit,
+  end,
+  headerFor,
+  markerEntry,
+  readXattrs,
+  typeOf,
+  type WriteLayerOptions,
+} from './entries.js';
 import { WHITEOUT_PREFIX } from './whiteouts.js';
 
 const lstatMaybe = (p: string): BigIntStats | undefined => {
@@ -27,7 +44,11 @@ const NS = 1_000_000_000n;
  * emitted entry (so applying onto an empty overlay upper keeps their metadata). Sorted
  * and deterministic like writeLayerFromUpper; the caller compresses.
  */
-export function writeLayerFromDiff(lowerRoot: string, upperRoot: string, opts: WriteLayerOptions = {}): Readable {
+export function writeLayerFromDiff(
+  lowerRoot: string,
+  upperRoot: string,
+  opts: WriteLayerOptions = {},
+): Readable {
   return Readable.from(walkDiff(resolve(lowerRoot), resolve(upperRoot), opts.signal), { objectMode: false });
 }
 
@@ -66,7 +87,9 @@ function* walkDiff(lower: string, upper: string, signal: AbortSignal | undefined
       if (ust === undefined) {
         if (lst !== undefined) {
           yield* emitParents();
-          batch.add(markerEntry(rel === '' ? `${WHITEOUT_PREFIX}${name}` : `${rel}/${WHITEOUT_PREFIX}${name}`, mtime));
+          batch.add(
+            markerEntry(rel === '' ? `${WHITEOUT_PREFIX}${name}` : `${rel}/${WHITEOUT_PREFIX}${name}`, mtime),
+          );
         }
         continue;
       }
@@ -79,7 +102,8 @@ function* walkDiff(lower: string, upper: string, signal: AbortSignal | undefined
         if (type !== 'dir' && ust.nlink > 1n) {
           const key = `${ust.dev}:${ust.ino}`;
           const first = links.get(key);
-          if (first !== undefined) Object.assign(h, { type: 'link', linkname: first, size: 0, xattrs: undefined });
+          if (first !== undefined)
+            Object.assign(h, { type: 'link', linkname: first, size: 0, xattrs: undefined });
           else links.set(key, childRel);
         }
         yield* emit(batch, h, ua, signal);

@@ -142,7 +142,10 @@ export function encodeHeader(h: HeaderFields): Buffer {
     if (split) [prefix, name] = split;
     else {
       pax.set('path', Buffer.from(h.name, 'utf8'));
-      name = Buffer.from(h.name, 'utf8').subarray(0, 100).toString('latin1').replace(/[^\x20-\x7e]/g, '_');
+      name = Buffer.from(h.name, 'utf8')
+        .subarray(0, 100)
+        .toString('latin1')
+        .replace(/[^\x20-\x7e]/g, '_');
     }
   }
   let linkname = h.linkname;

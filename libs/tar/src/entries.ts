@@ -95,7 +95,8 @@ export function headerFor(abs: string, name: string, st: BigIntStats, type: Entr
     gid: Number(st.gid),
     size: type === 'file' ? Number(st.size) : 0,
     // Whole seconds, as containerd's tar writer: sub-second times make digests fragile.
-    mtime: Number(st.mtimeNs / 1_000_000_000n) - (st.mtimeNs < 0n && st.mtimeNs % 1_000_000_000n !== 0n ? 1 : 0),
+    mtime:
+      Number(st.mtimeNs / 1_000_000_000n) - (st.mtimeNs < 0n && st.mtimeNs % 1_000_000_000n !== 0n ? 1 : 0),
   };
   if (type === 'symlink') h.linkname = readlinkSync(abs);
   if (type === 'char' || type === 'block') [h.devmajor, h.devminor] = devNumbers(st.rdev);

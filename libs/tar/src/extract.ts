@@ -24,7 +24,6 @@ import {
   mkdirSync,
   openSync,
   symlinkSync,
-  utimesSync,
   writeSync,
 } from 'node:fs';
 import { constants as native, mknod } from '@berth/native';
@@ -66,7 +65,7 @@ export class Extractor implements EntryHandler {
     this.umask = process.umask();
     this.wh = new Whiteouts(opts.root, opts.whiteouts, opts.log, {
       parent: (rel, create) => this.parent(rel, create),
-      removed: (kind) => this.removed(kind),
+      removed: (abs, kind) => this.removed(abs, kind),
     });
   }
 
@@ -82,7 +81,7 @@ export class Extractor implements EntryHandler {
   data(piece: Buffer): void {
     if (this.fd < 0) return;
     try {
-      for (let off = 0; off < piece.length; ) off += writeSync(this.fd, piece, off);
+      for (let off = 0; off < piece.length;) off += writeSync(this.fd, piece, off);
     } catch (err) {
       throw this.fail(err, this.entry_?.name ?? '');
     }
@@ -110,7 +109,9 @@ export class Extractor implements EntryHandler {
     const dirs = [...this.dirTimes].reverse();
     for (const [abs, [atime, mtime]] of dirs) {
       try {
-        utimesSync(abs, atime, mtime); // abs was a directory we created or kept, not a symlink
+        // Every component of abs is still a directory (removed() drops entries whose path
+        // was replaced), and lutimes would not follow the last one anyway.
+        lutimesSync(abs, atime, mtime);
       } catch (err) {
         throw fromSystemError(err, `set times of ${abs}`);
       }
@@ -132,7 +133,10 @@ export class Extractor implements EntryHandler {
 
   private fail(err: unknown, name: string): Error {
     this.closeFile();
-    if (isBerthError(err)) return err.message.includes(JSON.stringify(name)) ? err : wrap(err, `tar entry ${JSON.stringify(name)}`);
+    if (isBerthError(err))
+      return err.message.includes(JSON.stringify(name))
+        ? err
+        : wrap(err, `tar entry ${JSON.stringify(name)}`);
     if (codeOf(err) === undefined) return err as Error;
     return fromSystemError(err, `tar entry ${JSON.stringify(name)}`);
   }
@@ -183,7 +187,13 @@ export class Extractor implements EntryHandler {
     const hit = this.dirs.get(rel);
     if (hit !== undefined) return hit;
     const resolved = resolveInRoot(this.root, rel);
-    const st = lstatSync(`${this.root}/${resolved}`, { throwIfNoEntry: false });
+    let st;
+    try {
+      st = lstatSync(`${this.root}/${resolved}`, { throwIfNoEntry: false });
+    } catch (err) {
+      if (codeOf(err) === 'ENOTDIR') badEntry(rel, 'parent exists and is not a directory');
+      throw err;
+    }
     if (st === undefined) {
       if (!create) return undefined;
       this.mkdirs(resolved);
@@ -205,14 +215,22 @@ export class Extractor implements EntryHandler {
         this.wh.created(sub);
       } catch (err) {
         if (codeOf(err) !== 'EEXIST') throw err;
-        if (!lstatSync(`${this.root}/${sub}`).isDirectory()) badEntry(sub, 'parent exists and is not a directory');
+        if (!lstatSync(`${this.root}/${sub}`).isDirectory())
+          badEntry(sub, 'parent exists and is not a directory');
       }
     }
   }
 
-  /** Bookkeeping after something was removed: a resolution through it may be stale. */
-  private removed(kind: ReturnType<typeof removePath>): void {
-    if (kind === 'dir' || kind === 'symlink') this.dirs.clear();
+  /**
+   * Bookkeeping after `abs` was removed: cached resolutions may have gone through it, and
+   * deferred directory times below it must not be applied (a symlink may take its place,
+   * and setting times on <abs>/sub would then follow it out of the root).
+   */
+  private removed(abs: string, kind: ReturnType<typeof removePath>): void {
+    if (kind !== 'dir' && kind !== 'symlink') return;
+    this.dirs.clear();
+    const prefix = `${abs}/`;
+    for (const p of this.dirTimes.keys()) if (p === abs || p.startsWith(prefix)) this.dirTimes.delete(p);
   }
 
   /** Runs `create`; if the name is taken, removes what is there (unless `keep`) and retries. */
@@ -224,7 +242,7 @@ export class Extractor implements EntryHandler {
       if (codeOf(err) !== 'EEXIST') throw err;
     }
     if (keepDir && lstatSync(this.abs).isDirectory()) return 'kept';
-    this.removed(removePath(this.abs));
+    this.removed(this.abs, removePath(this.abs));
     create();
     return 'created';
   }
@@ -238,9 +256,10 @@ export class Extractor implements EntryHandler {
 
   private dir(e: TarEntry, rel: string, relPath: string): void {
     const abs = this.abs;
-    const how = this.replace(() => mkdirSync(abs, e.mode & 0o777), true);
+    this.replace(() => mkdirSync(abs, e.mode & 0o777), true);
     if (this.chown) lchownSync(abs, e.uid, e.gid);
-    if (how === 'kept' || this.needsChmod(e.mode)) chmodSync(abs, e.mode);
+    // Always: mkdir applied the umask, and a setgid parent passes its setgid bit down.
+    chmodSync(abs, e.mode);
     if (e.xattrs) setXattrs(abs, e.name, e.xattrs, true, this.log);
     this.dirTimes.delete(abs);
     this.dirTimes.set(abs, [e.atime ?? e.mtime, e.mtime]);
@@ -260,10 +279,12 @@ export class Extractor implements EntryHandler {
     if (target === '') badEntry(e.name, 'hardlink to the root directory');
     const slash = target.lastIndexOf('/');
     const dir = this.parent(slash < 0 ? '' : target.slice(0, slash), false);
-    const targetAbs = dir === undefined ? undefined : `${this.root}/${dir === '' ? '' : `${dir}/`}${target.slice(slash + 1)}`;
+    const targetAbs =
+      dir === undefined ? undefined : `${this.root}/${dir === '' ? '' : `${dir}/`}${target.slice(slash + 1)}`;
     // lstat: a symlink target is linked itself (link(2) does not follow), never what it names.
     const st = targetAbs === undefined ? undefined : lstatSync(targetAbs, { throwIfNoEntry: false });
-    if (st === undefined) badEntry(e.name, `hardlink target ${JSON.stringify(e.linkname)} does not exist in the layer`);
+    if (st === undefined)
+      badEntry(e.name, `hardlink target ${JSON.stringify(e.linkname)} does not exist in the layer`);
     if (st.isDirectory()) badEntry(e.name, `hardlink target ${JSON.stringify(e.linkname)} is a directory`);
     if (targetAbs === this.abs) return;
     const abs = this.abs;

@@ -54,7 +54,11 @@ export function setXattrs(
       lsetxattr(abs, name, value);
     } catch (err) {
       const code = codeOf(err);
-      if (code === 'ENOTSUP' || code === 'EOPNOTSUPP' || (code === 'EPERM' && name.startsWith('user.') && !regularOrDir)) {
+      if (
+        code === 'ENOTSUP' ||
+        code === 'EOPNOTSUPP' ||
+        (code === 'EPERM' && name.startsWith('user.') && !regularOrDir)
+      ) {
         log.warn({ err, path: entry, xattr: name }, 'ignored xattr in layer');
         continue;
       }

@@ -17,6 +17,9 @@ import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 const THRESHOLD = 8 << 20;
+// Most bytes held while the worker lags (extraction outrunning sha256, e.g. on tmpfs);
+// past this, update() waits for the worker instead of holding the whole layer in memory.
+const MAX_QUEUED = 64 << 20;
 const SLOT = 1 << 20;
 const SLOTS = 16;
 const HEAD = 0;
@@ -68,8 +71,20 @@ export class LayerHash {
   update(chunk: Buffer): void {
     this.queue.push(chunk);
     this.queued += chunk.length;
-    if (this.worker) this.pump();
-    else if (this.queued >= THRESHOLD) this.start();
+    if (!this.worker) {
+      if (this.queued >= THRESHOLD) this.start();
+      return;
+    }
+    this.pump();
+    // Blocking here: worker events cannot arrive, so a worker that makes no progress for
+    // 10 s is taken as dead.
+    for (let idle = 0; this.queued > MAX_QUEUED;) {
+      const tail = Atomics.load(this.ctl!, TAIL);
+      if (Atomics.wait(this.ctl!, TAIL, tail, 100) === 'timed-out' && ++idle > 100) {
+        throw new Error('sha256 worker stalled');
+      }
+      this.pump();
+    }
   }
 
   /** Returns the hex sha256 of everything added. Call once. */
@@ -113,6 +128,7 @@ export class LayerHash {
     this.worker.on('error', (err) => (this.failure = err));
     this.worker.on('exit', () => (this.failure ??= new Error('sha256 worker exited')));
     this.pump();
+    // Until the worker is up (~25 ms) the ring fills and chunks queue; that is expected.
   }
 
   private async slotFreed(): Promise<void> {
@@ -137,6 +153,7 @@ export class LayerHash {
       if (this.queueOff === chunk.length) {
         this.queue.shift();
         this.queueOff = 0;
+        this.queued -= chunk.length;
       }
       if (this.fill === SLOT) this.publish(SLOT);
     }

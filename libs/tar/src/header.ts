@@ -168,7 +168,9 @@ export function parseHeader(buf: Buffer, off: number, prevName: string): RawHead
         return { kind: 'skip', size: 0, name };
       case 'S':
       case 'M':
-        throw notImplemented(`tar entry ${JSON.stringify(name)}: GNU sparse/multi-volume entries are not supported`);
+        throw notImplemented(
+          `tar entry ${JSON.stringify(name)}: GNU sparse/multi-volume entries are not supported`,
+        );
     }
     let type = TYPES[flag];
     if (type === undefined) {
@@ -205,9 +207,11 @@ const XATTR_LIBARCHIVE = 'LIBARCHIVE.xattr.';
 
 function paxNumber(key: string, value: string, entry: string, fractional: boolean): number {
   const re = fractional ? /^-?\d+(\.\d+)?$/ : /^\d+$/;
-  if (!re.test(value)) throw invalidArgument(`tar entry ${entry}: PAX ${key}=${JSON.stringify(value)} is not a number`);
+  if (!re.test(value))
+    throw invalidArgument(`tar entry ${entry}: PAX ${key}=${JSON.stringify(value)} is not a number`);
   const n = Number(value);
-  if (!fractional && !Number.isSafeInteger(n)) throw invalidArgument(`tar entry ${entry}: PAX ${key} out of range`);
+  if (!fractional && !Number.isSafeInteger(n))
+    throw invalidArgument(`tar entry ${entry}: PAX ${key} out of range`);
   return n;
 }
 

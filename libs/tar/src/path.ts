@@ -30,7 +30,8 @@ export function cleanEntryName(name: string, what = 'tar entry'): string {
   for (const c of name.split('/')) {
     if (c === '' || c === '.') continue;
     if (c === '..') {
-      if (out.length === 0) throw invalidArgument(`${what} ${JSON.stringify(name)}: path escapes from parent`);
+      if (out.length === 0)
+        throw invalidArgument(`${what} ${JSON.stringify(name)}: path escapes from parent`);
       out.pop();
       continue;
     }

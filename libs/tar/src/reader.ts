@@ -111,7 +111,8 @@ export class TarReader {
 
   /** Checks that the input ended on an entry boundary; throws InvalidArgument if truncated. */
   finish(): void {
-    const clean = this.mode === 'end' || ((this.mode === 'header' || this.mode === 'zero') && this.carryLen === 0);
+    const clean =
+      this.mode === 'end' || ((this.mode === 'header' || this.mode === 'zero') && this.carryLen === 0);
     if (clean && !this.pax && this.longName === undefined && this.longLink === undefined) return;
     const what =
       this.mode === 'data'
@@ -128,18 +129,23 @@ export class TarReader {
       return;
     }
     if (this.mode === 'zero') {
-      throw invalidArgument(`tar: a lone zero block after ${JSON.stringify(this.current)} is followed by more data`);
+      throw invalidArgument(
+        `tar: a lone zero block after ${JSON.stringify(this.current)} is followed by more data`,
+      );
     }
     const h = parseHeader(buf, off, this.current);
     if (h.kind !== 'entry') {
       if (h.size > MAX_META && h.kind !== 'skip') {
-        throw invalidArgument(`tar entry after ${JSON.stringify(this.current)}: ${h.kind} header of ${h.size} bytes`);
+        throw invalidArgument(
+          `tar entry after ${JSON.stringify(this.current)}: ${h.kind} header of ${h.size} bytes`,
+        );
       }
       this.metaKind = h.kind;
       this.remaining = h.size;
       this.padLeft = pad(h.size);
       this.metaLen = 0;
-      if (h.kind !== 'skip' && this.metaBuf.length < h.size) this.metaBuf = Buffer.alloc(Math.max(h.size, 4096));
+      if (h.kind !== 'skip' && this.metaBuf.length < h.size)
+        this.metaBuf = Buffer.alloc(Math.max(h.size, 4096));
       this.mode = 'meta';
       if (h.size === 0) this.metaDone();
       return;

@@ -7,7 +7,16 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { OVERLAY_OPAQUE_XATTR, lgetxattr } from '@berth/native';
-import { Batch, emit, end, headerFor, isOverlayWhiteout, markerEntry, typeOf, type WriteLayerOptions } from './entries.js';
+import {
+  Batch,
+  emit,
+  end,
+  headerFor,
+  isOverlayWhiteout,
+  markerEntry,
+  typeOf,
+  type WriteLayerOptions,
+} from './entries.js';
 import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from './whiteouts.js';
 
 /** Reports whether directory `abs` carries overlay's opaque marker. */

@@ -27,8 +27,8 @@ export const WHITEOUT_OPAQUE = '.wh..wh..opq';
 export interface WhiteoutHooks {
   /** Resolved in-root path of directory `rel` (created when `create`), or undefined. */
   parent(rel: string, create: boolean): string | undefined;
-  /** Tells the extractor something was removed (kind as returned by removePath). */
-  removed(kind: ReturnType<typeof removePath>): void;
+  /** Tells the extractor `abs` was removed (kind as returned by removePath). */
+  removed(abs: string, kind: ReturnType<typeof removePath>): void;
 }
 
 export class Whiteouts {
@@ -63,7 +63,7 @@ export class Whiteouts {
     if (dir === undefined) return; // 'remove' and no such directory: nothing to hide
     const relPath = dir === '' ? name : `${dir}/${name}`;
     const abs = `${this.root}/${relPath}`;
-    this.hooks.removed(removePath(abs));
+    this.hooks.removed(abs, removePath(abs));
     this.mine?.delete(relPath);
     if (this.mode === 'overlay') {
       whiteout(abs);
@@ -87,7 +87,8 @@ export class Whiteouts {
     for (const name of readdirSync(abs)) {
       const rel = dir === '' ? name : `${dir}/${name}`;
       if (!this.mine!.has(rel)) {
-        this.hooks.removed(removePath(`${this.root}/${rel}`));
+        const abs = `${this.root}/${rel}`;
+        this.hooks.removed(abs, removePath(abs));
       } else if (lstatSync(`${this.root}/${rel}`).isDirectory()) {
         this.clearLower(rel);
       }
