@@ -5,11 +5,10 @@
  * kill -9 of the snapshotter after which state is intact and orphans are gone.
  * Needs root (mounts) and a built tree (`npx nx run-many -t build`).
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotCommit, SnapshotPrepare, SnapshotRemove } from '@berth/proto/events';
 import type { Envelope } from '@berth/proto/events/v1';
@@ -28,6 +27,8 @@ import {
   type TempRoot,
 } from '@berth/testkit';
 import { gatewayClients, missingPrerequisite, subscribe, triggerUntilReceived } from './helpers.js';
+import { run, mountsUnder, umountAll, sh } from './mounts.js';
+import { ctrEnv } from './ctr.js';
 
 const CTR = '/usr/bin/ctr';
 const skip = !requiresRoot()
@@ -38,38 +39,6 @@ const skip = !requiresRoot()
       : !existsSync(cliEntry())
         ? 'the CLI is not built (node apps/cli/build.mjs)'
         : undefined));
-
-const run = promisify(execFile);
-
-/** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo). */
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === dir || p.startsWith(dir + '/'))
-    .sort((a, b) => b.length - a.length);
-}
-
-/** Unmounts everything at or below `dir` (lazily if busy); never throws. */
-async function umountAll(dir: string): Promise<void> {
-  for (const p of mountsUnder(dir)) {
-    await run('umount', [p]).catch(() => run('umount', ['-l', p]).catch(() => undefined));
-  }
-}
-
-/** Runs `script` with sh; throws with stderr on a non-zero exit. */
-async function sh(script: string): Promise<string> {
-  return (await run('sh', ['-c', script])).stdout;
-}
-
-/** ctr's environment: no CONTAINERD_* variable, so only the flags choose address and namespace. */
-function ctrEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CONTAINERD_')) env[k] = v;
-  return env;
-}
 
 /** Runs `ctr --address A ...args`; throws with stderr unless it exits 0. */
 function ctr(address: string, args: string[]): Promise<string> {

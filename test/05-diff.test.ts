@@ -7,9 +7,8 @@
  * reproduces the same filesystem. Bad requests fail with the right kinds and
  * leave snapshots removable. Needs root (mounts) and a built tree.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   chmod,
   link,
@@ -23,7 +22,6 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dial, unary } from '@berth/grpc';
@@ -41,6 +39,7 @@ import {
   type TempRoot,
 } from '@berth/testkit';
 import { kindOfRejection, missingPrerequisite, sha256 } from './helpers.js';
+import { run, umountAll } from './mounts.js';
 
 const skip = !requiresRoot()
   ? 'needs root (overlay and bind mounts)'
@@ -51,26 +50,7 @@ const skip = !requiresRoot()
         ? 'the CLI is not built (node apps/cli/build.mjs)'
         : undefined));
 
-const run = promisify(execFile);
 const MEDIA_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
-
-/** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo). */
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === dir || p.startsWith(dir + '/'))
-    .sort((a, b) => b.length - a.length);
-}
-
-/** Unmounts everything at or below `dir` (lazily if busy); never throws. */
-async function umountAll(dir: string): Promise<void> {
-  for (const p of mountsUnder(dir)) {
-    await run('umount', [p]).catch(() => run('umount', ['-l', p]).catch(() => undefined));
-  }
-}
 
 /**
  * A comparable description of the tree under `dir`: one line per entry with

@@ -5,3 +5,5 @@ export { runService } from './run.js';
 export type { ServiceSpec, Started } from './run.js';
 export { baseDefaults, parseBaseConfig } from './base-config.js';
 export type { BaseConfig } from './base-config.js';
+export { openServiceState } from './state.js';
+export type { ServiceState } from './state.js';

@@ -19,8 +19,7 @@ export function parseConfig(obj: ConfigObject): ContentConfig {
   return { ...base, gateway: (obj['gateway'] as string) || join(base.state, 'berth.sock') };
 }
 
+/** Sockets; the data dir and metadata store come from openServiceState. */
 export const paths = (c: ContentConfig) => ({
-  dir: join(c.root, 'content'),
-  db: join(c.root, 'content', 'metadata'),
   socket: join(c.state, 'content.sock'),
 });

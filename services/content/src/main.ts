@@ -3,10 +3,8 @@
  * reconciles them after a possible crash, connects events and the gateway's
  * leases, and serves containerd's content API on <state>/content.sock.
  */
-import { mkdir } from 'node:fs/promises';
-import { runService } from '@berth/daemon';
-import { openDb } from '@berth/store';
-import { createPublisher, packAny } from '@berth/events';
+import { openServiceState, runService } from '@berth/daemon';
+import { packAny } from '@berth/events';
 import { ContentService } from '@berth/proto/content/v1';
 import { LocalContentService } from '@berth/proto/berth/content/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
@@ -28,16 +26,9 @@ await runService({
   parseConfig,
   async start(config, log) {
     const p = paths(config);
-    await mkdir(p.dir, { recursive: true });
-    const db = await openDb(p.db);
-    const blobs = new FsBlobStore(p.dir);
+    const { dir, db, bus, close } = await openServiceState('content', config, log);
+    const blobs = new FsBlobStore(dir);
     await blobs.init();
-    const bus = createPublisher({
-      servers: config.nats,
-      log,
-      capacity: config.outboxCapacity,
-      name: 'berth-content',
-    });
     const leases = dial(LeasesClient, config.gateway);
     const store = new LocalContentStore(
       blobs,
@@ -72,8 +63,7 @@ await runService({
       ],
       async close() {
         leases.close();
-        await bus.close();
-        await db.close();
+        await close();
       },
     };
   },

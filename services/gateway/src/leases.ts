@@ -47,7 +47,8 @@ function validateResource(r: Resource | undefined): Resource {
 // Lease ids are free-form in containerd: ctr sends "926899786-W-AH", and `ctr images mount`
 // uses the mount target path ("/mnt/x"), so they are URI-encoded inside level keys.
 function validateLeaseId(id: string): string {
-  if (!id || id.length > 4096) throw invalidArgument(`lease id ${JSON.stringify(id.slice(0, 64))} is invalid`);
+  if (!id || id.length > 4096)
+    throw invalidArgument(`lease id ${JSON.stringify(id.slice(0, 64))} is invalid`);
   return id;
 }
 

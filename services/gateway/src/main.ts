@@ -4,12 +4,10 @@
  * service to the backend process that owns it (routes.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Server, type Metadata } from '@grpc/grpc-js';
-import { runService } from '@berth/daemon';
-import { openDb, getOr, commit, type Db } from '@berth/store';
-import { connectBus, createPublisher } from '@berth/events';
+import { openServiceState, runService } from '@berth/daemon';
+import { getOr, commit, type Db } from '@berth/store';
+import { connectBus } from '@berth/events';
 import { namespaceOf, serverOptions } from '@berth/grpc';
 import { NamespacesService } from '@berth/proto/namespaces/v1';
 import { LeasesService } from '@berth/proto/leases/v1';
@@ -46,15 +44,7 @@ await runService({
   defaults,
   parseConfig,
   async start(config, log) {
-    const dir = join(config.root, 'gateway');
-    await mkdir(dir, { recursive: true });
-    const db = await openDb(join(dir, 'metadata'));
-    const publisher = createPublisher({
-      servers: config.nats,
-      log,
-      capacity: config.outboxCapacity,
-      name: 'berth-gateway',
-    });
+    const { db, bus: publisher, close } = await openServiceState('gateway', config, log);
     const bus = await connectBus(config.nats, 'berth-gateway-subscriber');
     const backends = resolveBackends(config.state);
     const namespaces = new NamespaceStore(db, publisher);
@@ -83,9 +73,8 @@ await runService({
       async close() {
         clients.forEach((c) => c.close());
         probe.close();
-        await publisher.close();
         await bus.close();
-        await db.close();
+        await close();
       },
     };
   },

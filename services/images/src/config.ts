@@ -9,8 +9,7 @@ export type ImagesConfig = BaseConfig;
 export const defaults = baseDefaults;
 export const parseConfig = parseBaseConfig;
 
+/** Sockets; the data dir and metadata store come from openServiceState. */
 export const paths = (c: ImagesConfig) => ({
-  dir: join(c.root, 'images'),
-  db: join(c.root, 'images', 'metadata'),
   socket: join(c.state, 'images.sock'),
 });

@@ -3,10 +3,7 @@
  * records) on <state>/images.sock. Pull/push, import/export and unpack build
  * on this service in the images issue.
  */
-import { mkdir } from 'node:fs/promises';
-import { runService } from '@berth/daemon';
-import { openDb } from '@berth/store';
-import { createPublisher } from '@berth/events';
+import { openServiceState, runService } from '@berth/daemon';
 import { ImagesService } from '@berth/proto/images/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
 import { defaults, parseConfig, paths } from './config.js';
@@ -21,9 +18,7 @@ await runService({
   parseConfig,
   async start(config, log) {
     const p = paths(config);
-    await mkdir(p.dir, { recursive: true });
-    const db = await openDb(p.db);
-    const bus = createPublisher({ servers: config.nats, log, capacity: config.outboxCapacity, name: 'berth-images' });
+    const { db, bus, close } = await openServiceState('images', config, log);
     const store = new ImageStore(db);
     return {
       socket: p.socket,
@@ -31,10 +26,7 @@ await runService({
         { def: ImagesService, impl: new ImagesServer(store, bus) },
         { def: NamespaceUsageService, impl: new ImageUsageServer(store) },
       ],
-      async close() {
-        await bus.close();
-        await db.close();
-      },
+      close,
     };
   },
 });

@@ -55,19 +55,37 @@ export class ImagesServer {
 
   async create(req: CreateImageRequest, ctx: CallContext): Promise<CreateImageResponse> {
     const img = await this.store.create(ctx.ns, fromProto(req.image));
-    this.bus.publish(ctx.ns, '/images/create', packAny('containerd.services.images.v1.ImageCreate', ImageCreate, { name: img.name, labels: img.labels }));
+    this.bus.publish(
+      ctx.ns,
+      '/images/create',
+      packAny('containerd.services.images.v1.ImageCreate', ImageCreate, {
+        name: img.name,
+        labels: img.labels,
+      }),
+    );
     return { image: toProto(img) };
   }
 
   async update(req: UpdateImageRequest, ctx: CallContext): Promise<UpdateImageResponse> {
     const img = await this.store.update(ctx.ns, fromProto(req.image), req.updateMask);
-    this.bus.publish(ctx.ns, '/images/update', packAny('containerd.services.images.v1.ImageUpdate', ImageUpdate, { name: img.name, labels: img.labels }));
+    this.bus.publish(
+      ctx.ns,
+      '/images/update',
+      packAny('containerd.services.images.v1.ImageUpdate', ImageUpdate, {
+        name: img.name,
+        labels: img.labels,
+      }),
+    );
     return { image: toProto(img) };
   }
 
   async delete(req: DeleteImageRequest, ctx: CallContext): Promise<Empty> {
     await this.store.delete(ctx.ns, req.name);
-    this.bus.publish(ctx.ns, '/images/delete', packAny('containerd.services.images.v1.ImageDelete', ImageDelete, { name: req.name }));
+    this.bus.publish(
+      ctx.ns,
+      '/images/delete',
+      packAny('containerd.services.images.v1.ImageDelete', ImageDelete, { name: req.name }),
+    );
     return {};
   }
 }

@@ -80,9 +80,15 @@ export class ImageStore {
   async create(ns: string, img: Omit<Image, 'createdAt' | 'updatedAt'>): Promise<Image> {
     validate(img);
     return this.lock.run(`${ns}/${img.name}`, async () => {
-      if (await getOr(this.db, imgKey(ns, img.name))) throw alreadyExists(`image ${JSON.stringify(img.name)}: already exists`);
+      if (await getOr(this.db, imgKey(ns, img.name)))
+        throw alreadyExists(`image ${JSON.stringify(img.name)}: already exists`);
       const now = new Date().toISOString();
-      const rec: ImageRecord = { labels: validateLabels(img.labels), target: img.target, createdAt: now, updatedAt: now };
+      const rec: ImageRecord = {
+        labels: validateLabels(img.labels),
+        target: img.target,
+        createdAt: now,
+        updatedAt: now,
+      };
       await commit(this.db, [{ type: 'put', key: imgKey(ns, img.name), value: rec }]);
       return toImage(img.name, rec);
     });
@@ -102,7 +108,10 @@ export class ImageStore {
         else if (p !== 'labels' && !p.startsWith('labels.') && p !== 'name')
           throw invalidArgument(`cannot update ${JSON.stringify(p)} of an image`);
       if (replaceAll) target = img.target;
-      const labels = replaceAll || labelPaths.length ? applyLabelMask(cur.labels, img.labels, replaceAll ? [] : labelPaths) : cur.labels;
+      const labels =
+        replaceAll || labelPaths.length
+          ? applyLabelMask(cur.labels, img.labels, replaceAll ? [] : labelPaths)
+          : cur.labels;
       const next: ImageRecord = { ...cur, labels, target, updatedAt: new Date().toISOString() };
       validate({ name: img.name, target });
       await commit(this.db, [{ type: 'put', key: imgKey(ns, img.name), value: next }]);
@@ -112,7 +121,8 @@ export class ImageStore {
 
   async delete(ns: string, name: string): Promise<void> {
     await this.lock.run(`${ns}/${name}`, async () => {
-      if (!(await getOr(this.db, imgKey(ns, name)))) throw notFound(`image ${JSON.stringify(name)}: not found`);
+      if (!(await getOr(this.db, imgKey(ns, name))))
+        throw notFound(`image ${JSON.stringify(name)}: not found`);
       await commit(this.db, [{ type: 'del', key: imgKey(ns, name) }]);
     });
   }

@@ -9,9 +9,8 @@ export type SnapshotterConfig = BaseConfig;
 export const defaults = baseDefaults;
 export const parseConfig = parseBaseConfig;
 
+/** Sockets; the data dir and metadata store come from openServiceState. */
 export const paths = (c: SnapshotterConfig) => ({
-  dir: join(c.root, 'snapshotter'),
-  db: join(c.root, 'snapshotter', 'metadata'),
   socket: join(c.state, 'snapshotter.sock'),
   content: join(c.state, 'content.sock'),
 });

@@ -3,10 +3,8 @@
  * (overlay2 on disk) and diff API (layer apply/diff, reading and writing blobs
  * through berth-content) on <state>/snapshotter.sock.
  */
-import { mkdir } from 'node:fs/promises';
-import { runService } from '@berth/daemon';
-import { openDb } from '@berth/store';
-import { createPublisher, packAny } from '@berth/events';
+import { openServiceState, runService } from '@berth/daemon';
+import { packAny } from '@berth/events';
 import { SnapshotsService } from '@berth/proto/snapshots/v1';
 import { DiffService } from '@berth/proto/diff/v1';
 import { createContentProxy } from '@berth/content';
@@ -26,16 +24,9 @@ await runService({
   parseConfig,
   async start(config, log) {
     const p = paths(config);
-    await mkdir(p.dir, { recursive: true });
-    const db = await openDb(p.db);
-    const bus = createPublisher({
-      servers: config.nats,
-      log,
-      capacity: config.outboxCapacity,
-      name: 'berth-snapshotter',
-    });
+    const { dir, db, bus, close } = await openServiceState('snapshotter', config, log);
     const snapshotter = new OverlaySnapshotter(
-      p.dir,
+      dir,
       await MetaStore.open(db),
       {
         prepared: (ns, key, parent) =>
@@ -67,12 +58,11 @@ await runService({
       services: [
         { def: SnapshotsService, impl: new SnapshotsServer(snapshotter) },
         { def: NamespaceUsageService, impl: new SnapshotUsageServer(snapshotter) },
-        { def: DiffService, impl: new DiffServer(content, p.dir) },
+        { def: DiffService, impl: new DiffServer(content, dir) },
       ],
       async close() {
         content.close();
-        await bus.close();
-        await db.close();
+        await close();
       },
     };
   },
