@@ -19,6 +19,8 @@ PACKAGES=(
   ca-certificates
   curl
   build-essential   # native/ (berth-monitor, addon)
+  docker-registry   # distribution 2.8: local registry for pull/push system tests
+  apache2-utils     # htpasswd -B for the test registry's auth
 )
 NODE_MAJOR_MIN=20
 

@@ -15,3 +15,5 @@ export type {
 export { parseDigest, digestHex } from './digest.js';
 export { infoToProto, infoFromProto, statusToProto, statusFromProto, timeFromProto } from './convert.js';
 export { createContentProxy, WRITE_CHUNK } from './proxy.js';
+export { openBlob, localBlobPath } from './local-read.js';
+export type { Locator } from './local-read.js';

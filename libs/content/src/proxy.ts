@@ -9,7 +9,9 @@ import {
   WriteContentRequest,
   type WriteContentResponse,
 } from '@berth/proto/content/v1';
+import { LocalContentClient } from '@berth/proto/berth/content/v1';
 import { dial, duplex, serverStream, unary, type CallOpts } from '@berth/grpc';
+import type { Locator } from './local-read.js';
 import type { Labels } from '@berth/labels';
 import type { ContentStore, OpenWriterOptions, Writer } from './store.js';
 import type { Status } from './types.js';
@@ -77,11 +79,21 @@ class ProxyWriter implements Writer {
 }
 
 /** Creates a ContentStore backed by the gRPC service at `address`. `service` names it in Unavailable errors. */
-export function createContentProxy(address: string, service = 'berth'): ContentStore & { close(): void } {
+export function createContentProxy(
+  address: string,
+  service = 'berth',
+): ContentStore & Locator & { close(): void } {
   const client = dial(ContentClient, address);
+  const local = dial(LocalContentClient, address);
   const o = (ns: string, extra: Partial<CallOpts> = {}): CallOpts => ({ ns, service, ...extra });
   return {
-    close: () => client.close(),
+    close: () => {
+      client.close();
+      local.close();
+    },
+    async locate(ns, digest) {
+      return unary(local, local.locate, { digest }, o(ns));
+    },
     async info(ns, digest) {
       return infoFromProto((await unary(client, client.info, { digest }, o(ns))).info);
     },

@@ -13,11 +13,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { Readable, Transform, pipeline } from 'node:stream';
+import type { Readable} from 'node:stream';
+import { Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ApplyRequest, ApplyResponse, DiffRequest, DiffResponse } from '@berth/proto/diff/v1';
 import { failedPrecondition, invalidArgument, isAlreadyExists, notImplemented } from '@berth/errdefs';
-import { parseDigest, WRITE_CHUNK, type ContentStore } from '@berth/content';
+import { openBlob, parseDigest, WRITE_CHUNK, type ContentStore, type Locator } from '@berth/content';
 import type { CallContext } from '@berth/grpc';
 import { mountFromProto, type Mount } from '@berth/snapshots';
 import { applyLayer, writeLayerFromDiff, writeLayerFromUpper } from '@berth/tar';
@@ -45,7 +46,7 @@ const option = (m: Mount, name: string) =>
 
 export class DiffServer {
   constructor(
-    private readonly content: ContentStore,
+    private readonly content: ContentStore & Locator,
     /** The snapshotter's root: mounts must point inside <root>/snapshots or <root>/l. */
     private readonly root: string,
   ) {}
@@ -57,7 +58,7 @@ export class DiffServer {
     if (!LAYER_TYPES.has(desc.mediaType))
       throw notImplemented(`apply: unsupported layer media type ${desc.mediaType}`);
     const target = await this.applyTarget(req.mounts.map(mountFromProto));
-    const input = Readable.from(this.content.read(ctx.ns, desc.digest));
+    const input = await openBlob(this.content, ctx.ns, desc.digest);
     const r = await applyLayer(input, target.dir, {
       whiteouts: target.whiteouts,
       signal: ctx.signal,

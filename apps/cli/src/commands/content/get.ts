@@ -7,21 +7,21 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { looksBinary } from '@berth/cli-kit';
-import { parseDigest } from '@berth/content';
+import { localBlobPath, parseDigest } from '@berth/content';
 import type { Context } from '../../context.js';
 import { openContent } from './store.js';
-import { copyBlob, locate } from './local.js';
+import { copyBlob } from './local.js';
 import { UsageError, asUsage } from '../../usage.js';
 
 export async function run(ctx: Context, [digest]: [string], opts: { output?: string }): Promise<void> {
   asUsage(() => parseDigest(digest));
-  const local = await locate(ctx, digest);
-  if (local && opts.output) return copyTo(local.path, opts.output);
+  const store = openContent(ctx);
+  const local = await localBlobPath(store, ctx.namespace, digest);
+  if (local && opts.output) return copyTo(local, opts.output);
   if (local && !ctx.stdout.isTTY)
-    return void (await pipeline(createReadStream(local.path, { highWaterMark: 1 << 20 }), ctx.stdout, {
+    return void (await pipeline(createReadStream(local, { highWaterMark: 1 << 20 }), ctx.stdout, {
       end: false,
     }));
-  const store = openContent(ctx);
   const chunks = store.read(ctx.namespace, digest)[Symbol.asyncIterator]();
   // Read the first chunk before touching the destination: NotFound leaves no file behind.
   const first = await chunks.next();

@@ -6,11 +6,11 @@
  * and the caller falls back to containerd's streaming calls.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, open, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { resolve } from 'node:path';
 import { LocalContentClient } from '@berth/proto/berth/content/v1';
-import { serverStream, unary } from '@berth/grpc';
+import { serverStream } from '@berth/grpc';
 import { kindOf } from '@berth/errdefs';
 import type { Labels } from '@berth/labels';
 import type { Context } from '../../context.js';
@@ -58,31 +58,6 @@ export async function ingestLocal(
     if (o.expected && kindOf(err) === 'FailedPrecondition' && /digest/.test((err as Error).message))
       throw err;
     return fallbackOr(err, ctx);
-  }
-}
-
-/** Copies the blob to `out` (a path) or returns its readable path; undefined to fall back. */
-export async function locate(
-  ctx: Context,
-  digest: string,
-): Promise<{ path: string; size: number } | undefined> {
-  const c = openClient(ctx, LocalContentClient);
-  let r;
-  try {
-    r = await unary(c, c.locate, { digest }, { ns: ctx.namespace, service: 'berth' });
-  } catch (err) {
-    if (kindOf(err) === 'NotFound') throw err; // the blob itself is missing: no fallback helps
-    return fallbackOr(err, ctx);
-  }
-  try {
-    // The server's path must be readable here (same host, enough privilege) and be the same size.
-    const fh = await open(r.path, 'r');
-    const size = (await fh.stat()).size;
-    await fh.close();
-    return size === r.size ? r : undefined;
-  } catch (err) {
-    if (ctx.debug) ctx.stderr.write(`same-host read not used: ${(err as Error).message}\n`);
-    return undefined;
   }
 }
 
