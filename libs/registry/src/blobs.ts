@@ -5,6 +5,7 @@
  */
 import { dataLoss } from '@berth/errdefs';
 import { parseDigest } from './digest.js';
+import { networkError } from './errors.js';
 import { ByteCounter } from './progress.js';
 import { pullScope, subjectOf } from './scopes.js';
 import type { Session } from './session.js';
@@ -49,7 +50,7 @@ export async function fetchBlob(
   }
   const onProgress = opts.onProgress;
   const counter = new ByteCounter(skip, (n) => onProgress?.(n, size));
-  res.body.once('error', (err) => counter.destroy(err));
+  res.body.once('error', (err) => counter.destroy(networkError(err, `GET ${res.url.href}`)));
   res.body.pipe(counter);
   return { stream: counter, size: Number.isFinite(size) ? size : -1, offset };
 }

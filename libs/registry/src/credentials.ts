@@ -22,7 +22,7 @@ import type { RegistryClientOptions } from './types.js';
 
 /** The part of docker's config.json this module reads and writes. */
 export interface DockerConfigFile {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
   [key: string]: unknown;
 }
 
@@ -71,7 +71,6 @@ export async function credentialsFor(host: string, path: string): Promise<Creden
   const auths = (await readConfig(path)).auths ?? {};
   const entry = auths[configKey(host)] ?? auths[`https://${host}`] ?? auths[`http://${host}`];
   if (!entry) return undefined;
-  if (entry.identitytoken) return { username: '<token>', password: entry.identitytoken };
   if (entry.username && entry.password) return { username: entry.username, password: entry.password };
   if (!entry.auth) return undefined;
   const plain = Buffer.from(entry.auth, 'base64').toString('utf8');

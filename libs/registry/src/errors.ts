@@ -5,6 +5,7 @@
  */
 import {
   BerthError,
+  canceled,
   dataLoss,
   deadlineExceeded,
   isBerthError,
@@ -139,6 +140,7 @@ export function networkError(err: unknown, request: string): BerthError {
   if (isBerthError(err)) return err;
   const e = err as NodeJS.ErrnoException;
   const message = e?.message ?? String(err);
+  if (e?.name === 'AbortError') return canceled(`${request}: canceled`, err);
   if (e?.code === 'ETIMEDOUT') return deadlineExceeded(`${request}: ${oneLine(message)}`, err);
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') {
     return unavailable(`${request}: cannot resolve host (${e.code})`, err);

@@ -20,19 +20,10 @@ export type {
   TransferOptions,
 } from './types.js';
 export type { CredentialSource } from './session.js';
-export { parseChallenges, basicAuth } from './auth.js';
-export type { Challenge, Credentials } from './auth.js';
-export {
-  credentialsFor,
-  fileCredentials,
-  login,
-  logout,
-  readConfig,
-  writeConfig,
-  configKey,
-} from './credentials.js';
+export type { Credentials } from './auth.js';
+export { credentialsFor, fileCredentials, login, logout, readConfig } from './credentials.js';
 export type { DockerConfigFile } from './credentials.js';
-export { hostsFromDaemonJson, isInsecure, isLoopback, isDockerHub } from './hosts.js';
+export { hostsFromDaemonJson } from './hosts.js';
 export type { HostsConfig } from './hosts.js';
 export {
   MANIFEST_ACCEPT,

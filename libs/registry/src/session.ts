@@ -132,7 +132,7 @@ export function createSession(opts: SessionOptions): Session {
       const h = { ...headers };
       if (url.origin !== origin) delete h['authorization'];
       res = await exchange({
-        method: 'GET',
+        method: req.method,
         url,
         headers: h,
         agent: opts.hosts.agentFor(url),

@@ -64,7 +64,7 @@ export async function pushBlob(
       method: 'PUT',
       path: withDigest(location, digest),
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: () => open(0).pipe(new ByteCounter(0, progress)),
+      body: () => counted(open(0), progress),
       ok: [201, 204],
     });
     put.discard();
@@ -146,4 +146,11 @@ function locationOf(res: ExchangeResponse): string {
 
 function withDigest(location: string, digest: string): string {
   return `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
+}
+
+/** Pipes `src` through a progress counter, passing its errors on (pipe() alone would drop them). */
+function counted(src: Readable, progress: (n: number) => void): Readable {
+  const counter = new ByteCounter(0, progress);
+  src.once('error', (err) => counter.destroy(err));
+  return src.pipe(counter);
 }

@@ -19,7 +19,11 @@ export function kindFromProto(k: PbKind): Kind {
   return hit[0];
 }
 
-export const infoToProto = (i: Info): PbInfo => ({ ...i, kind: kindToProto(i.kind), labels: { ...i.labels } });
+export const infoToProto = (i: Info): PbInfo => ({
+  ...i,
+  kind: kindToProto(i.kind),
+  labels: { ...i.labels },
+});
 
 export const infoFromProto = (p: PbInfo | undefined): Info => ({
   name: p?.name ?? '',
@@ -30,7 +34,12 @@ export const infoFromProto = (p: PbInfo | undefined): Info => ({
   labels: { ...(p?.labels ?? {}) },
 });
 
-export const mountToProto = (m: Mount): PbMount => ({ type: m.type, source: m.source, target: m.target ?? '', options: [...m.options] });
+export const mountToProto = (m: Mount): PbMount => ({
+  type: m.type,
+  source: m.source,
+  target: m.target ?? '',
+  options: [...m.options],
+});
 
 export const mountFromProto = (m: PbMount): Mount => ({
   type: m.type,

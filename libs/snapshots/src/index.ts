@@ -3,5 +3,12 @@
  */
 export type { Info, Kind, Mount, Usage } from './types.js';
 export type { Snapshotter } from './snapshotter.js';
-export { infoToProto, infoFromProto, kindToProto, kindFromProto, mountToProto, mountFromProto } from './convert.js';
+export {
+  infoToProto,
+  infoFromProto,
+  kindToProto,
+  kindFromProto,
+  mountToProto,
+  mountFromProto,
+} from './convert.js';
 export { createSnapshotsProxy, DEFAULT_SNAPSHOTTER } from './proxy.js';

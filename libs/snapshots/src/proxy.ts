@@ -25,7 +25,14 @@ export function createSnapshotsProxy(
         c.update,
         {
           snapshotter,
-          info: { name: info.name, labels: info.labels, parent: '', kind: kindToProto('active'), createdAt: undefined, updatedAt: undefined },
+          info: {
+            name: info.name,
+            labels: info.labels,
+            parent: '',
+            kind: kindToProto('active'),
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
           updateMask: paths ?? [],
         },
         o(ns),
@@ -40,7 +47,9 @@ export function createSnapshotsProxy(
       return (await unary(c, c.mounts, { snapshotter, key }, o(ns))).mounts.map(mountFromProto);
     },
     async prepare(ns, key, parent = '', labels = {}) {
-      return (await unary(c, c.prepare, { snapshotter, key, parent, labels }, o(ns))).mounts.map(mountFromProto);
+      return (await unary(c, c.prepare, { snapshotter, key, parent, labels }, o(ns))).mounts.map(
+        mountFromProto,
+      );
     },
     async view(ns, key, parent = '', labels = {}) {
       return (await unary(c, c.view, { snapshotter, key, parent, labels }, o(ns))).mounts.map(mountFromProto);
@@ -52,7 +61,8 @@ export function createSnapshotsProxy(
       await unary(c, c.remove, { snapshotter, key }, o(ns));
     },
     async *list(ns, filters = []) {
-      for await (const r of serverStream(c, c.list, { snapshotter, filters }, o(ns))) yield* r.info.map(infoFromProto);
+      for await (const r of serverStream(c, c.list, { snapshotter, filters }, o(ns)))
+        yield* r.info.map(infoFromProto);
     },
     async cleanup() {
       await unary(c, c.cleanup, { snapshotter }, { service });

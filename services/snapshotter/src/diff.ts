@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Readable} from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ApplyRequest, ApplyResponse, DiffRequest, DiffResponse } from '@berth/proto/diff/v1';
