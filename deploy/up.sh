@@ -47,10 +47,22 @@ run berth content label "$digest" team=web
 run berth content ls
 berth content get "$digest" -o "$demo/out.tar"
 cmp "$demo/layer.tar" "$demo/out.tar" && echo "\$ berth content get $digest -o out.tar   # byte-identical"
-run berth namespaces create prod env=production
-run berth -n prod content ls
+ns=demo-$$
+run berth namespaces create "$ns" env=demo
+run berth -n "$ns" content ls
 run berth namespaces ls
+run berth namespaces rm "$ns"
 run ctr --address "$BERTH_ADDRESS" content ls
 run ctr --address "$BERTH_ADDRESS" plugins ls
 run berth content rm "$digest"
+
+# Layers: containerd's ctr imports an image and unpacks it through berth's
+# snapshotter and diff services; berth shows the snapshot, mounts it, runs busybox.
+deploy/make-busybox-image.sh "$demo/busybox.tar" >/dev/null
+run ctr --address "$BERTH_ADDRESS" images import "$demo/busybox.tar"
+run berth snapshots tree
+mkdir "$demo/rootfs"
+run ctr --address "$BERTH_ADDRESS" images mount docker.io/library/busybox:latest "$demo/rootfs"
+run "$demo/rootfs/bin/busybox" echo "hello from an unpacked berth layer"
+run ctr --address "$BERTH_ADDRESS" images unmount --rm "$demo/rootfs"
 printf '\nberth is running. Try: berth events   (in another terminal), berth --help, berth-suite status|stop\n'
