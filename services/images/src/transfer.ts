@@ -1,0 +1,52 @@
+/**
+ * berth.images.v1.Transfer: the adapter. Each operation lives in its own
+ * module (pull.ts, push.ts, archive/…, inspect.ts); this class only routes.
+ */
+import type {
+  ExportChunk,
+  ExportRequest,
+  ImportRequest,
+  ImportResponse,
+  InspectRequest,
+  InspectResponse,
+  Progress,
+  PullRequest,
+  PushRequest,
+  UnpackRequest,
+  UnpackResponse,
+} from '@berth/proto/berth/images/v1';
+import { notImplemented } from '@berth/errdefs';
+import type { CallContext } from '@berth/grpc';
+import type { TransferDeps } from './deps.js';
+import { inspect, unpackImage } from './inspect.js';
+
+export class TransferServer {
+  constructor(private readonly deps: TransferDeps) {}
+
+  // eslint-disable-next-line require-yield
+  async *pull(_req: PullRequest, _ctx: CallContext): AsyncGenerator<Progress> {
+    throw notImplemented('pull is not implemented yet');
+  }
+
+  // eslint-disable-next-line require-yield
+  async *push(_req: PushRequest, _ctx: CallContext): AsyncGenerator<Progress> {
+    throw notImplemented('push is not implemented yet');
+  }
+
+  async import(_reqs: AsyncIterable<ImportRequest>, _ctx: CallContext): Promise<ImportResponse> {
+    throw notImplemented('import is not implemented yet');
+  }
+
+  // eslint-disable-next-line require-yield
+  async *export(_req: ExportRequest, _ctx: CallContext): AsyncGenerator<ExportChunk> {
+    throw notImplemented('export is not implemented yet');
+  }
+
+  unpack(req: UnpackRequest, ctx: CallContext): Promise<UnpackResponse> {
+    return unpackImage(this.deps, req, ctx);
+  }
+
+  inspect(req: InspectRequest, ctx: CallContext): Promise<InspectResponse> {
+    return inspect(this.deps, req, ctx);
+  }
+}
