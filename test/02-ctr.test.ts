@@ -13,21 +13,14 @@ import { dial, unary } from '@berth/grpc';
 import { EventsClient } from '@berth/proto/events/v1';
 import { NamespaceCreate } from '@berth/proto/events';
 import { startSuite, waitFor, type Suite } from '@berth/testkit';
-import { ingest, kindOfRejection, missingPrerequisite, sha256 } from './helpers.js';
+import { ingest, kindOfRejection, missingPrerequisite, sha256, tableRows } from './helpers.js';
 import { CTR, ctr, ctrEnv, ctrOk } from './ctr.js';
 
 const skip = !existsSync(CTR)
   ? `${CTR} is not installed (apt-get install containerd)`
   : missingPrerequisite();
 
-/** Data rows of a ctr table (header dropped), split on whitespace. */
-const rows = (stdout: string): string[][] =>
-  stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.trim().split(/\s+/));
+const rows = tableRows;
 
 describe.skipIf(skip !== undefined)(`ctr 1.6 against the gateway ${skip ? `(skipped: ${skip})` : ''}`, () => {
   let suite: Suite;

@@ -13,10 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotCommit, SnapshotPrepare, SnapshotRemove } from '@berth/proto/events';
 import type { Envelope } from '@berth/proto/events/v1';
 import {
-  cliEntry,
-  requiresRoot,
   runCli,
-  serviceEntry,
   startService,
   startSuite,
   tempRoot,
@@ -26,19 +23,17 @@ import {
   type Suite,
   type TempRoot,
 } from '@berth/testkit';
-import { gatewayClients, missingPrerequisite, subscribe, triggerUntilReceived } from './helpers.js';
+import {
+  gatewayClients,
+  subscribe,
+  triggerUntilReceived,
+  missingSnapshotPrerequisite,
+  tableRows,
+} from './helpers.js';
 import { run, mountsUnder, umountAll, sh } from './mounts.js';
-import { ctrEnv } from './ctr.js';
+import { CTR, ctrEnv } from './ctr.js';
 
-const CTR = '/usr/bin/ctr';
-const skip = !requiresRoot()
-  ? 'needs root (overlay and bind mounts)'
-  : (missingPrerequisite() ??
-    (!existsSync(serviceEntry('snapshotter'))
-      ? 'berth-snapshotter is not built'
-      : !existsSync(cliEntry())
-        ? 'the CLI is not built (node apps/cli/build.mjs)'
-        : undefined));
+const skip = missingSnapshotPrerequisite();
 
 /** Runs `ctr --address A ...args`; throws with stderr unless it exits 0. */
 function ctr(address: string, args: string[]): Promise<string> {
@@ -61,14 +56,7 @@ function ctr(address: string, args: string[]): Promise<string> {
   });
 }
 
-/** Data rows of a table (header dropped), split on whitespace. */
-const rows = (stdout: string): string[][] =>
-  stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.trim().split(/\s+/));
+const rows = tableRows;
 
 describe.skipIf(skip !== undefined)(`snapshots ${skip ? `(skipped: ${skip})` : ''}`, () => {
   let suite: Suite;

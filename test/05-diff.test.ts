@@ -8,7 +8,6 @@
  * leave snapshots removable. Needs root (mounts) and a built tree.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import {
   chmod,
   link,
@@ -27,28 +26,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dial, unary } from '@berth/grpc';
 import { DiffClient } from '@berth/proto/diff/v1';
 import { SnapshotsClient } from '@berth/proto/snapshots/v1';
-import {
-  cliEntry,
-  requiresRoot,
-  runCli,
-  serviceEntry,
-  startSuite,
-  tempRoot,
-  type CliResult,
-  type Suite,
-  type TempRoot,
-} from '@berth/testkit';
-import { kindOfRejection, missingPrerequisite, sha256 } from './helpers.js';
+import { runCli, startSuite, tempRoot, type CliResult, type Suite, type TempRoot } from '@berth/testkit';
+import { kindOfRejection, sha256, missingSnapshotPrerequisite } from './helpers.js';
 import { run, umountAll } from './mounts.js';
 
-const skip = !requiresRoot()
-  ? 'needs root (overlay and bind mounts)'
-  : (missingPrerequisite() ??
-    (!existsSync(serviceEntry('snapshotter'))
-      ? 'berth-snapshotter is not built'
-      : !existsSync(cliEntry())
-        ? 'the CLI is not built (node apps/cli/build.mjs)'
-        : undefined));
+const skip = missingSnapshotPrerequisite();
 
 const MEDIA_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 

@@ -15,7 +15,7 @@ import { IntrospectionClient } from '@berth/proto/introspection/v1';
 import { LeasesClient } from '@berth/proto/leases/v1';
 import { NamespacesClient } from '@berth/proto/namespaces/v1';
 import { VersionClient } from '@berth/proto/version/v1';
-import { hasBinary, serviceEntry } from '@berth/testkit';
+import { cliEntry, hasBinary, requiresRoot, serviceEntry } from '@berth/testkit';
 
 /** Why the system tests cannot run here, or undefined when they can. */
 export const missingPrerequisite = (): string | undefined =>
@@ -121,3 +121,23 @@ export async function triggerUntilReceived(
   }
   throw new Error(`no event received within ${timeoutMs} ms`);
 }
+
+/** Data rows of a CLI table (header dropped), split on whitespace. */
+export const tableRows = (stdout: string): string[][] =>
+  stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().split(/\s+/));
+
+/** Why tests that mount snapshots through the CLI cannot run here, or undefined. */
+export const missingSnapshotPrerequisite = (): string | undefined =>
+  !requiresRoot()
+    ? 'needs root (overlay and bind mounts)'
+    : (missingPrerequisite() ??
+      (!existsSync(serviceEntry('snapshotter'))
+        ? 'berth-snapshotter is not built'
+        : !existsSync(cliEntry())
+          ? 'the CLI is not built (node apps/cli/build.mjs)'
+          : undefined));
