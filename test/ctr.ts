@@ -2,7 +2,7 @@
  * Running Debian's containerd `ctr` against a berth gateway, for the system tests
  * that use it as the external client proving wire compatibility.
  */
-import { spawn } from 'node:child_process';
+import { runProcess, type CliResult } from '@berth/testkit';
 
 export const CTR = '/usr/bin/ctr';
 
@@ -13,12 +13,7 @@ export function ctrEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface CtrResult {
-  code: number | null;
-  stdout: string;
-  stdoutBuffer: Buffer;
-  stderr: string;
-}
+export type CtrResult = CliResult;
 
 /** Runs `ctr --address A [-n NS] ...args` to completion (SIGKILL after 20 s). */
 export function ctr(
@@ -27,21 +22,10 @@ export function ctr(
   opts: { ns?: string; input?: Buffer } = {},
 ): Promise<CtrResult> {
   const argv = ['--address', address, ...(opts.ns ? ['-n', opts.ns] : []), ...args];
-  const child = spawn(CTR, argv, { env: ctrEnv() });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(opts.input ?? '');
-  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 20_000);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const stdoutBuffer = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBuffer.toString(), stdoutBuffer, stderr: Buffer.concat(err).toString() });
-    });
+  return runProcess(CTR, argv, {
+    env: ctrEnv(),
+    ...(opts.input ? { input: opts.input } : {}),
+    timeoutMs: 20_000,
   });
 }
 

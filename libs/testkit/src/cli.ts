@@ -36,13 +36,30 @@ export interface CliResult {
  */
 export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
   const argv = [cliEntry(), '--address', opts.address, ...(opts.ns ? ['-n', opts.ns] : []), ...args];
-  const child = spawn(process.execPath, argv, { env: cleanEnv(opts.env), cwd: repoRoot() });
+  return runProcess(process.execPath, argv, { ...opts, env: cleanEnv(opts.env) });
+}
+
+/** Options for {@link runProcess}. */
+export interface RunProcessOptions {
+  /** The whole environment of the child. */
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+/**
+ * Runs a program to completion, collecting its output; the child is killed
+ * (SIGKILL) after `timeoutMs` (default 30 s) and when the test process exits.
+ */
+export function runProcess(cmd: string, argv: string[], opts: RunProcessOptions = {}): Promise<CliResult> {
+  const child = spawn(cmd, argv, { env: opts.env ?? process.env, cwd: opts.cwd ?? repoRoot() });
   if (child.pid !== undefined) track(child.pid);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (b: Buffer) => out.push(b));
   child.stderr.on('data', (b: Buffer) => err.push(b));
-  // EPIPE when the CLI exits without reading its input is not an error of the test.
+  // EPIPE when the child exits without reading its input is not an error of the test.
   child.stdin.on('error', () => undefined);
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
