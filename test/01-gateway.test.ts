@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContentProxy } from '@berth/content';
 import { packAny } from '@berth/events';
-import { unary, serverStream } from '@berth/grpc';
+import { dial, unary, serverStream } from '@berth/grpc';
+import { AuditClient } from '@berth/proto/berth/events/v1';
 import { ContentDelete, NamespaceCreate } from '@berth/proto/events';
 import { startService, startSuite, waitFor, type ServiceProcess, type Suite } from '@berth/testkit';
 import {
@@ -289,6 +290,37 @@ describe.skipIf(skip !== undefined)(`gateway with berth-content ${skip ? `(skipp
           expect(e.namespace).toBe('ns-one');
       } finally {
         stream.close();
+      }
+    });
+
+    it('replays recorded events since a time from the audit stream, filtered, and ends without --follow', async () => {
+      const since = new Date(Date.now() - 1_000);
+      const event = packAny('containerd.events.NamespaceCreate', NamespaceCreate, {
+        name: 'audited',
+        labels: {},
+      });
+      for (const n of [1, 2, 3])
+        await unary(c.events, c.events.publish, { topic: `/berth-test/audit${n}`, event }, { ns: 'auditns' });
+      const audit = dial(AuditClient, suite.address);
+      try {
+        const replayed = async () => {
+          const topics: string[] = [];
+          const req = {
+            since,
+            filters: ['namespace==auditns,topic~="^/berth-test/audit[13]$"'],
+            follow: false,
+          };
+          for await (const env of serverStream(audit, audit.replay, req)) topics.push(env.topic);
+          return topics;
+        };
+        // The outbox publishes asynchronously: wait until all three are recorded.
+        const topics = await waitFor(async () => ((await replayed()).length === 2 ? replayed() : undefined), {
+          timeoutMs: 10_000,
+          what: 'the audit stream to hold the published events',
+        });
+        expect(topics).toEqual(['/berth-test/audit1', '/berth-test/audit3']);
+      } finally {
+        audit.close();
       }
     });
 

@@ -13,6 +13,9 @@ import { registerEvents } from './commands/events/register.js';
 import { registerVersion } from './commands/version/register.js';
 import { registerSnapshots } from './commands/snapshots/register.js';
 import { registerDiff } from './commands/diff/register.js';
+import { registerPull } from './commands/pull/register.js';
+import { registerPush } from './commands/push/register.js';
+import { registerLogin } from './commands/login/register.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs; the handler chunks (grpc-js
 // above all) are imported after this line and start faster from the second run on.
@@ -52,6 +55,9 @@ export function buildProgram(): Command {
   registerVersion(program);
   registerSnapshots(program);
   registerDiff(program);
+  registerPull(program);
+  registerPush(program);
+  registerLogin(program);
   // SEAM: later groups register here, each from src/commands/<group>/register.ts:
   //   registerImages(program)      `berth images …`      (containerd images v1, berth.images.v1)
   //   registerContainers(program)  `berth containers …`  (containerd containers v1)

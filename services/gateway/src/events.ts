@@ -9,6 +9,7 @@ import { validateTopic, type EventBus, type EventPublisher } from '@berth/events
 import type { CallContext } from '@berth/grpc';
 import type { Envelope, ForwardRequest, PublishRequest, SubscribeRequest } from '@berth/proto/events/v1';
 import type { Empty } from '@berth/proto/google';
+import type { ReplayRequest } from '@berth/proto/berth/events/v1';
 
 /** The one namespace every alternative of the filter requires, if any (lets NATS do the filtering). */
 function pinnedNamespace(f: Filter): string | undefined {
@@ -18,6 +19,10 @@ function pinnedNamespace(f: Filter): string | undefined {
   const first = pins[0];
   return pins.length > 0 && first !== undefined && pins.every((p) => p === first) ? first : undefined;
 }
+
+/** Whether an envelope passes a parsed Subscribe/Replay filter. */
+const passes = (f: Filter, env: Envelope) =>
+  f.match(recordAdaptor({ namespace: env.namespace, topic: env.topic }, undefined));
 
 export class EventsServer {
   constructor(
@@ -42,7 +47,19 @@ export class EventsServer {
     const f = parseFilters(req.filters);
     const ns = pinnedNamespace(f);
     for await (const env of this.bus.subscribe({ ...(ns ? { ns } : {}), signal: ctx.signal })) {
-      if (f.match(recordAdaptor({ namespace: env.namespace, topic: env.topic }, undefined))) yield env;
+      if (passes(f, env)) yield env;
     }
+  }
+}
+
+/** berth.events.v1.Audit: the recorded history, replayed from JetStream. */
+export class AuditServer {
+  constructor(private readonly bus: EventBus) {}
+
+  async *replay(req: ReplayRequest, ctx: CallContext): AsyncGenerator<Envelope> {
+    const f = parseFilters(req.filters);
+    const since = req.since ?? new Date(0);
+    for await (const env of this.bus.replay({ since, follow: req.follow, signal: ctx.signal }))
+      if (passes(f, env)) yield env;
   }
 }

@@ -12,6 +12,7 @@ import { namespaceOf, serverOptions } from '@berth/grpc';
 import { NamespacesService } from '@berth/proto/namespaces/v1';
 import { LeasesService } from '@berth/proto/leases/v1';
 import { EventsService } from '@berth/proto/events/v1';
+import { AuditService } from '@berth/proto/berth/events/v1';
 import { IntrospectionService } from '@berth/proto/introspection/v1';
 import { VersionService } from '@berth/proto/version/v1';
 import { defaults, parseConfig } from './config.js';
@@ -19,7 +20,7 @@ import { resolveBackends } from './routes.js';
 import { routeBackend } from './proxy.js';
 import { NamespaceStore, NamespacesServer } from './namespaces.js';
 import { LeasesServer } from './leases.js';
-import { EventsServer } from './events.js';
+import { AuditServer, EventsServer } from './events.js';
 import { IntrospectionServer, VersionServer } from './introspection.js';
 import { usageProbe } from './usage.js';
 
@@ -64,6 +65,7 @@ await runService({
         { def: NamespacesService, impl: new NamespacesServer(namespaces, probe) },
         { def: LeasesService, impl: new LeasesServer(db) },
         { def: EventsService, impl: new EventsServer(publisher, bus) },
+        { def: AuditService, impl: new AuditServer(bus) },
         { def: IntrospectionService, impl: new IntrospectionServer(backends, await serverUuid(db)) },
         {
           def: VersionService,
