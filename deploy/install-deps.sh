@@ -21,6 +21,7 @@ PACKAGES=(
   build-essential   # native/ (berth-monitor, addon)
   docker-registry   # distribution 2.8: local registry for pull/push system tests
   apache2-utils     # htpasswd -B for the test registry's auth
+  skopeo            # reads/writes docker-archive and OCI archives in the import/export tests
 )
 NODE_MAJOR_MIN=20
 

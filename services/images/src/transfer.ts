@@ -19,18 +19,18 @@ import { notImplemented } from '@berth/errdefs';
 import type { CallContext } from '@berth/grpc';
 import type { TransferDeps } from './deps.js';
 import { inspect, unpackImage } from './inspect.js';
+import { pull } from './pull.js';
+import { push } from './push.js';
 
 export class TransferServer {
   constructor(private readonly deps: TransferDeps) {}
 
-  // eslint-disable-next-line require-yield
-  async *pull(_req: PullRequest, _ctx: CallContext): AsyncGenerator<Progress> {
-    throw notImplemented('pull is not implemented yet');
+  pull(req: PullRequest, ctx: CallContext): AsyncGenerator<Progress> {
+    return pull(this.deps, req, ctx);
   }
 
-  // eslint-disable-next-line require-yield
-  async *push(_req: PushRequest, _ctx: CallContext): AsyncGenerator<Progress> {
-    throw notImplemented('push is not implemented yet');
+  push(req: PushRequest, ctx: CallContext): AsyncGenerator<Progress> {
+    return push(this.deps, req, ctx);
   }
 
   async import(_reqs: AsyncIterable<ImportRequest>, _ctx: CallContext): Promise<ImportResponse> {

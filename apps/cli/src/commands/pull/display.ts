@@ -53,7 +53,10 @@ export class TransferDisplay {
   /** Takes one Progress message. */
   update(p: Progress): void {
     if (!p.ref.startsWith('layer-')) return;
-    const id = p.ref.slice('layer-'.length).replace(/^[a-z0-9]+:/, '').slice(0, 12);
+    const id = p.ref
+      .slice('layer-'.length)
+      .replace(/^[a-z0-9]+:/, '')
+      .slice(0, 12);
     if (p.status === 'unpacking') this.unpacking.add(id);
     const text = `${id}: ${label(this.mode, p, this.unpacking.has(id))}`;
     if (!this.lines.has(id)) this.order.push(id);
