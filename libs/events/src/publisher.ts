@@ -41,12 +41,11 @@ class NatsPublisher implements EventPublisher {
   private js: JetStreamClient | undefined;
   private draining = false;
   private closed = false;
-  private readonly ready: Promise<void>;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: PublisherOptions) {
     this.outbox = new Outbox(opts.capacity ?? 10_000);
-    this.ready = this.connectLoop();
+    void this.connectLoop().catch((err) => opts.log.error({ err }, 'event bus connection failed'));
   }
 
   publish(ns: string, topic: string, event: Any): void {
@@ -137,11 +136,6 @@ class NatsPublisher implements EventPublisher {
   private async send(js: JetStreamClient, item: OutboxItem): Promise<void> {
     await js.publish(item.subject, item.data, { timeout: 2_000 });
     this.outbox.remove(item);
-  }
-
-  /** @internal for tests: resolves once the first connection is made. */
-  connected(): Promise<void> {
-    return this.ready;
   }
 }
 
