@@ -16,6 +16,7 @@ import { registerDiff } from './commands/diff/register.js';
 import { registerPull } from './commands/pull/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerLogin } from './commands/login/register.js';
+import { registerImages } from './commands/images/register.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs; the handler chunks (grpc-js
 // above all) are imported after this line and start faster from the second run on.
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerPull(program);
   registerPush(program);
   registerLogin(program);
+  registerImages(program);
   // SEAM: later groups register here, each from src/commands/<group>/register.ts:
   //   registerImages(program)      `berth images …`      (containerd images v1, berth.images.v1)
   //   registerContainers(program)  `berth containers …`  (containerd containers v1)

@@ -15,10 +15,11 @@ import type {
   UnpackRequest,
   UnpackResponse,
 } from '@berth/proto/berth/images/v1';
-import { notImplemented } from '@berth/errdefs';
 import type { CallContext } from '@berth/grpc';
 import type { TransferDeps } from './deps.js';
 import { inspect, unpackImage } from './inspect.js';
+import { importArchive } from './archive/import.js';
+import { exportArchive } from './archive/export.js';
 import { pull } from './pull.js';
 import { push } from './push.js';
 
@@ -33,13 +34,12 @@ export class TransferServer {
     return push(this.deps, req, ctx);
   }
 
-  async import(_reqs: AsyncIterable<ImportRequest>, _ctx: CallContext): Promise<ImportResponse> {
-    throw notImplemented('import is not implemented yet');
+  import(reqs: AsyncIterable<ImportRequest>, ctx: CallContext): Promise<ImportResponse> {
+    return importArchive(this.deps, reqs, ctx);
   }
 
-  // eslint-disable-next-line require-yield
-  async *export(_req: ExportRequest, _ctx: CallContext): AsyncGenerator<ExportChunk> {
-    throw notImplemented('export is not implemented yet');
+  export(req: ExportRequest, ctx: CallContext): AsyncGenerator<ExportChunk> {
+    return exportArchive(this.deps, req, ctx);
   }
 
   unpack(req: UnpackRequest, ctx: CallContext): Promise<UnpackResponse> {
