@@ -121,3 +121,14 @@ export function fromSystemError(err: unknown, context: string): BerthError {
   const message = err instanceof Error ? err.message : String(err);
   return new BerthError(kind, `${context}: ${message}`, { cause: err });
 }
+
+/** Resolves true when `p` fulfils, false when it rejects with NotFound; other errors pass through. */
+export async function found(p: Promise<unknown>): Promise<boolean> {
+  try {
+    await p;
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}

@@ -64,3 +64,6 @@ export function parseLabelArgs(args: readonly string[]): Labels {
   }
   return out;
 }
+
+/** The field-mask paths that set (or, with empty values, remove) exactly these labels. */
+export const labelPaths = (labels: Labels): string[] => Object.keys(labels).map((k) => `labels.${k}`);

@@ -10,7 +10,7 @@ import type {
 } from '@berth/proto/berth/images/v1';
 import type { Platform as PbPlatform } from '@berth/proto/types';
 import { defaultPlatform, chainIds, normalizeReference, formatReference, type Platform } from '@berth/image';
-import { isNotFound } from '@berth/errdefs';
+import { found } from '@berth/errdefs';
 import type { CallContext } from '@berth/grpc';
 import type { TransferDeps } from './deps.js';
 import { resolveImage } from './resolve.js';
@@ -37,12 +37,7 @@ export async function inspect(
   const img = await findImage(deps, ctx.ns, req.reference);
   const r = await resolveImage(deps.content, ctx.ns, img.target, platformOf(req.platform));
   const top = chainIds(r.config.rootfs.diff_ids).at(-1);
-  const unpacked = top
-    ? await deps.snapshots.stat(ctx.ns, top).then(
-        () => true,
-        (err) => (isNotFound(err) ? false : Promise.reject(err)),
-      )
-    : true;
+  const unpacked = top ? await found(deps.snapshots.stat(ctx.ns, top)) : true;
   const desc = (d: {
     mediaType: string;
     digest: string;

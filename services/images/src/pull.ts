@@ -22,6 +22,7 @@ import {
   isNotFound,
   isUnavailable,
   notImplemented,
+  found,
 } from '@berth/errdefs';
 import {
   distributionSourceLabel,
@@ -36,7 +37,7 @@ import {
   selectManifest,
   type Reference,
 } from '@berth/image';
-import { WRITE_CHUNK, type ContentStore, type Writer } from '@berth/content';
+import { WRITE_CHUNK, setBlobLabels, type ContentStore, type Writer } from '@berth/content';
 import type { RegistryClient } from '@berth/registry';
 import type { CallContext } from '@berth/grpc';
 import type { TransferDeps } from './deps.js';
@@ -109,7 +110,7 @@ async function pullImage(deps: TransferDeps, req: PullRequest, ctx: CallContext,
       const labels = Object.fromEntries(
         Object.entries(indexGcLabels(index)).filter(([, d]) => d === chosen.digest),
       );
-      await setLabels(deps.content, r.ns, root.digest, labels);
+      await setBlobLabels(deps.content, r.ns, root.digest, labels);
     } else {
       await pullManifest(deps, r, target, emit);
     }
@@ -161,7 +162,7 @@ async function pullManifest(
       return blob.stream;
     }),
   );
-  await setLabels(deps.content, r.ns, desc.digest, manifestGcLabels(manifest));
+  await setBlobLabels(deps.content, r.ns, desc.digest, manifestGcLabels(manifest));
 }
 
 /** Makes sure the manifest or index `desc` is in the content store and returns its bytes. */
@@ -238,28 +239,7 @@ async function sourceMissing(deps: TransferDeps, r: Remote, digest: string): Pro
 /** Adds the pulled repository to the blob's `containerd.io/distribution.source.<host>` label. */
 async function addSource(content: ContentStore, r: Remote, digest: string): Promise<void> {
   const info = await content.info(r.ns, digest);
-  await setLabels(content, r.ns, digest, distributionSourceLabel(r.ref, info.labels));
-}
-
-/** Sets `labels` on a blob, leaving its other labels alone. */
-async function setLabels(
-  content: ContentStore,
-  ns: string,
-  digest: string,
-  labels: Record<string, string>,
-): Promise<void> {
-  const paths = Object.keys(labels).map((k) => `labels.${k}`);
-  if (paths.length) await content.update(ns, { digest, labels }, paths);
-}
-
-async function present(content: ContentStore, ns: string, digest: string): Promise<boolean> {
-  try {
-    await content.info(ns, digest);
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+  await setBlobLabels(content, r.ns, digest, distributionSourceLabel(r.ref, info.labels));
 }
 
 /** Downloads a blob into the content store, resuming an interrupted ingest of it. */
@@ -275,7 +255,7 @@ async function fetchInto(
   const say = (status: string, offset = 0) => notify(progress(ingestRef, status, offset, desc.size));
   const subject = `${r.ref.domain}/${r.ref.path}@${desc.digest}`;
   for (let attempt = 0; ; attempt++) {
-    if (await present(deps.content, r.ns, desc.digest)) return say('exists', desc.size);
+    if (await found(deps.content.info(r.ns, desc.digest))) return say('exists', desc.size);
     const w = await openWriter(deps.content, r.ns, ingestRef, desc);
     if (!w) return say('exists', desc.size);
     let start = 0;

@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Progress, PushRequest } from '@berth/proto/berth/images/v1';
-import { invalidArgument, isNotFound } from '@berth/errdefs';
+import { found, invalidArgument } from '@berth/errdefs';
 import {
   distributionSourceLabel,
   formatReference,
@@ -18,7 +18,6 @@ import {
   type Descriptor,
   type Reference,
 } from '@berth/image';
-import type { ContentStore } from '@berth/content';
 import type { CallContext } from '@berth/grpc';
 import type { TransferDeps } from './deps.js';
 import { findImage } from './inspect.js';
@@ -45,7 +44,8 @@ async function pushImage(deps: TransferDeps, req: PushRequest, ctx: CallContext,
     const rootJson = await readBlob(deps.content, ctx.ns, img.target.digest);
     if (isIndex(img.target.mediaType)) {
       const index = parseIndex(rootJson, img.target.mediaType, img.target.digest);
-      for (const m of index.manifests) if (await present(deps.content, ctx.ns, m.digest)) manifests.push(m);
+      for (const m of index.manifests)
+        if (await found(deps.content.info(ctx.ns, m.digest))) manifests.push(m);
       if (!manifests.length)
         throw invalidArgument(`${img.name}: none of the index's manifests is in the content store`);
     } else manifests.push(img.target);
@@ -114,16 +114,6 @@ async function pushImage(deps: TransferDeps, req: PushRequest, ctx: CallContext,
     });
   } finally {
     client.close();
-  }
-}
-
-async function present(content: ContentStore, ns: string, digest: string): Promise<boolean> {
-  try {
-    await content.info(ns, digest);
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
   }
 }
 

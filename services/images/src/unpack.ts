@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DiffClient } from '@berth/proto/diff/v1';
-import { dataLoss, failedPrecondition, isAlreadyExists, isNotFound } from '@berth/errdefs';
+import { dataLoss, failedPrecondition, found, isAlreadyExists } from '@berth/errdefs';
 import { unary } from '@berth/grpc';
 import { chainIds, configGcLabels, uncompressedLabel } from '@berth/image';
-import type { ContentStore } from '@berth/content';
+import { setBlobLabels, type ContentStore } from '@berth/content';
 import type { Snapshotter } from '@berth/snapshots';
 import type { ResolvedImage } from './resolve.js';
 
@@ -39,7 +39,7 @@ export async function unpack(
   let parent = '';
   for (const [i, layer] of img.manifest.layers.entries()) {
     const chainId = chain[i]!;
-    if (await exists(deps.snapshots, ns, chainId)) onLayer?.(layer.digest, 'exists');
+    if (await found(deps.snapshots.stat(ns, chainId))) onLayer?.(layer.digest, 'exists');
     else {
       onLayer?.(layer.digest, 'unpacking');
       await applyOne(deps, ns, layer, diffIds[i]!, chainId, parent);
@@ -49,22 +49,8 @@ export async function unpack(
   }
   const top = chain[chain.length - 1] ?? '';
   const labels = configGcLabels(img.config, SNAPSHOTTER);
-  await deps.content.update(
-    ns,
-    { digest: img.manifest.config.digest, labels },
-    Object.keys(labels).map((k) => `labels.${k}`),
-  );
+  await setBlobLabels(deps.content, ns, img.manifest.config.digest, labels);
   return top;
-}
-
-async function exists(s: Snapshotter, ns: string, key: string): Promise<boolean> {
-  try {
-    await s.stat(ns, key);
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 async function applyOne(
@@ -99,11 +85,7 @@ async function applyOne(
       await deps.snapshots.remove(ns, key);
     }
     const labels = uncompressedLabel(diffId);
-    await deps.content.update(
-      ns,
-      { digest: layer.digest, labels },
-      Object.keys(labels).map((k) => `labels.${k}`),
-    );
+    await setBlobLabels(deps.content, ns, layer.digest, labels);
   } catch (err) {
     await deps.snapshots.remove(ns, key).catch(() => undefined);
     throw err;

@@ -16,7 +16,7 @@ import {
   isFailedPrecondition,
   isNotFound,
 } from '@berth/errdefs';
-import type { ContentStore, Writer } from '@berth/content';
+import { setBlobLabels, type ContentStore, type Writer } from '@berth/content';
 import type { Labels } from '@berth/labels';
 
 /** Files up to this size are kept in memory until the archive says what they are. */
@@ -238,12 +238,7 @@ export class ArchiveFiles {
         if (!had) this.created.add(digest);
       }
     }
-    if (Object.keys(labels).length)
-      await this.content.update(
-        this.ns,
-        { digest, labels },
-        Object.keys(labels).map((k) => `labels.${k}`),
-      );
+    await setBlobLabels(this.content, this.ns, digest, labels);
     return digest;
   }
 
