@@ -236,14 +236,11 @@ describe.skipIf(skip !== undefined)(`images archive ${skip ? `(skipped: ${skip})
     expect((await ok(['images', '-q'])).stdout).toBe('');
   });
 
-  it('image prune removes the snapshot and blobs no image refers to', async () => {
-    expect((await ok(['snapshots', 'ls'])).stdout).toContain(archive.diffId);
-    expect((await ok(['content', 'ls', '-q'])).stdout).toContain(archive.diffId);
-    const r = await ok(['image', 'prune']);
-    expect(r.stdout).toContain(`Deleted: snapshot ${archive.diffId}`);
-    expect(r.stdout).toMatch(/Total reclaimed space: \d/);
+  it('rmi collects the snapshot and blobs no image refers to any more, so prune finds nothing', async () => {
     expect((await ok(['snapshots', 'ls'])).stdout).not.toContain(archive.diffId);
     expect((await ok(['content', 'ls', '-q'])).stdout).toBe('');
+    const r = await ok(['image', 'prune']);
+    expect(r.stdout).toMatch(/Total reclaimed space: 0 B/);
     // Other namespaces keep theirs.
     expect(await idOf('busybox', 'latest', 'other')).toMatch(ID);
   });

@@ -15,6 +15,10 @@ export interface ImagesConfig extends BaseConfig {
   registryMirrors: string[];
   /** certs.d-style dir: <certsDir>/<host>/ca.crt. Default /etc/berth/certs.d. */
   certsDir: string;
+  /** Period of the garbage collection over every namespace, in ms; 0 disables it. Default 10 min. */
+  gcIntervalMs: number;
+  /** Gateway socket, for leases and namespaces (the collector). Default <state>/berth.sock. */
+  gateway: string;
 }
 
 export const defaults: ImagesConfig = {
@@ -23,9 +27,11 @@ export const defaults: ImagesConfig = {
   insecureRegistries: [],
   registryMirrors: [],
   certsDir: '/etc/berth/certs.d',
+  gcIntervalMs: 600_000,
+  gateway: '',
 };
 
-const OWN = ['authFile', 'insecureRegistries', 'registryMirrors', 'certsDir'];
+const OWN = ['authFile', 'insecureRegistries', 'registryMirrors', 'certsDir', 'gcIntervalMs', 'gateway'];
 
 export function parseConfig(obj: ConfigObject): ImagesConfig {
   const base = parseBaseConfig(obj, OWN);
@@ -35,6 +41,8 @@ export function parseConfig(obj: ConfigObject): ImagesConfig {
     insecureRegistries: field.strings(obj, 'insecureRegistries'),
     registryMirrors: field.strings(obj, 'registryMirrors'),
     certsDir: field.string(obj, 'certsDir'),
+    gcIntervalMs: field.number(obj, 'gcIntervalMs', 0),
+    gateway: (obj['gateway'] as string) || join(base.state, 'berth.sock'),
   };
 }
 

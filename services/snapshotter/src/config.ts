@@ -13,4 +13,5 @@ export const parseConfig = parseBaseConfig;
 export const paths = (c: SnapshotterConfig) => ({
   socket: join(c.state, 'snapshotter.sock'),
   content: join(c.state, 'content.sock'),
+  gateway: join(c.state, 'berth.sock'),
 });

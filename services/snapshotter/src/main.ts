@@ -14,6 +14,8 @@ import { defaults, parseConfig, paths } from './config.js';
 import { MetaStore } from './metastore.js';
 import { OverlaySnapshotter } from './overlay/snapshotter.js';
 import { SnapshotsServer } from './server.js';
+import { LeasesClient } from '@berth/proto/leases/v1';
+import { dial, unary } from '@berth/grpc';
 import { SnapshotUsageServer } from './usage.js';
 import { DiffServer } from './diff.js';
 
@@ -53,15 +55,26 @@ await runService({
     await snapshotter.init();
     await snapshotter.cleanup();
     const content = createContentProxy(p.content, 'berth-content');
+    const leases = dial(LeasesClient, p.gateway);
+    const leased = async (ns: string, lease: string, key: string) => {
+      const resource = { id: key, type: 'snapshots/overlayfs' };
+      await unary(
+        leases,
+        leases.addResource,
+        { id: lease, resource },
+        { ns, service: 'berth-gateway (leases)', timeoutMs: 5_000 },
+      );
+    };
     return {
       socket: p.socket,
       services: [
-        { def: SnapshotsService, impl: new SnapshotsServer(snapshotter) },
+        { def: SnapshotsService, impl: new SnapshotsServer(snapshotter, leased) },
         { def: NamespaceUsageService, impl: new SnapshotUsageServer(snapshotter) },
         { def: DiffService, impl: new DiffServer(content, dir) },
       ],
       async close() {
         content.close();
+        leases.close();
         await close();
       },
     };

@@ -39,17 +39,36 @@ function check(name: string): void {
     );
 }
 
+/** Registers a snapshot made under a `containerd-lease` with that lease (the gateway's Leases). */
+export type LeaseHook = (ns: string, lease: string, key: string) => Promise<void>;
+
 export class SnapshotsServer {
-  constructor(private readonly s: Snapshotter) {}
+  constructor(
+    private readonly s: Snapshotter,
+    private readonly leased: LeaseHook = async () => undefined,
+  ) {}
+
+  /**
+   * Protects `key` under the caller's lease, so a collection running before the
+   * client labels its work (e.g. between commit and the image config's gc.ref)
+   * keeps it. Done before answering, as containerd's metadata store does.
+   */
+  private async lease(ctx: CallContext, key: string): Promise<void> {
+    if (ctx.lease) await this.leased(ctx.ns, ctx.lease, key);
+  }
 
   async prepare(req: PrepareSnapshotRequest, ctx: CallContext): Promise<PrepareSnapshotResponse> {
     check(req.snapshotter);
-    return { mounts: (await this.s.prepare(ctx.ns, req.key, req.parent, req.labels)).map(mountToProto) };
+    const mounts = await this.s.prepare(ctx.ns, req.key, req.parent, req.labels);
+    await this.lease(ctx, req.key);
+    return { mounts: mounts.map(mountToProto) };
   }
 
   async view(req: ViewSnapshotRequest, ctx: CallContext): Promise<ViewSnapshotResponse> {
     check(req.snapshotter);
-    return { mounts: (await this.s.view(ctx.ns, req.key, req.parent, req.labels)).map(mountToProto) };
+    const mounts = await this.s.view(ctx.ns, req.key, req.parent, req.labels);
+    await this.lease(ctx, req.key);
+    return { mounts: mounts.map(mountToProto) };
   }
 
   async mounts(req: MountsRequest, ctx: CallContext): Promise<MountsResponse> {
@@ -60,6 +79,7 @@ export class SnapshotsServer {
   async commit(req: CommitSnapshotRequest, ctx: CallContext): Promise<Empty> {
     check(req.snapshotter);
     await this.s.commit(ctx.ns, req.name, req.key, req.labels);
+    await this.lease(ctx, req.name);
     return {};
   }
 

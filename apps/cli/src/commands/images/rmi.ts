@@ -2,8 +2,8 @@
  * `berth rmi [-f] IMAGE...`: removes image records, as docker does. By name:
  * that tag ("Untagged: …"). By ID: every tag of the image, but an image
  * tagged in several repositories only with -f ("conflict: unable to delete …").
- * "Deleted: <id>" once no record refers to the image any more; its content
- * and snapshots stay until `berth image prune`.
+ * "Deleted: <id>" once no record refers to the image any more; the delete is
+ * synchronous, so its content and snapshots are collected before it returns.
  */
 import { unary } from '@berth/grpc';
 import { conflict } from '@berth/errdefs';
