@@ -14,13 +14,11 @@
 //
 //   node bench/images.mjs        (BENCH_IMAGE_MIB=120 BENCH_RUNS=3 by default)
 //   Needs root (berth unpacks with overlay), docker-registry and skopeo.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { startRegistry } from '@berth/testkit';
 import { MiB, cli, hasBinary, median, report, startBerth, timeCmd, workdir } from './lib.mjs';
 
 const LIMIT = Number(process.env.BENCH_IMAGE_MIB ?? 120) * MiB;
@@ -112,69 +110,6 @@ function buildArchive(dir, out, tag) {
   return { files: list.length, fileBytes: bytes, archiveBytes: statSync(out).size };
 }
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const probe = (url) =>
-  new Promise((resolve) => {
-    const r = request(`${url}/v2/`, { timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    r.on('error', () => resolve(0));
-    r.on('timeout', () => r.destroy());
-    r.end();
-  });
-
-/** Debian's docker-registry on 127.0.0.1, no auth, storage under `dir`. */
-async function startRegistry(dir) {
-  const port = await freePort();
-  mkdirSync(dir, { recursive: true });
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 0.1',
-      'log:',
-      '  level: warn',
-      '  accesslog:',
-      '    disabled: true',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(dir, 'storage')}`,
-      'http:',
-      `  addr: 127.0.0.1:${port}`,
-    ].join('\n'),
-  );
-  const fd = openSync(join(dir, 'registry.log'), 'a');
-  const proc = spawn('docker-registry', ['serve', config], { stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 15_000; (await probe(url)) !== 200; await sleep(50)) {
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`docker-registry did not answer on ${url}/v2/`);
-    }
-  }
-  return {
-    host: `127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', resolve);
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
-      }),
-  };
-}
-
 /** Times `berth ...args` against a berth suite started for this one command. */
 async function timeBerthFresh(wd, name, args) {
   const dir = join(wd.dir, name);
@@ -201,7 +136,7 @@ let registry;
 try {
   const archive = join(wd.dir, 'big.tar');
   const built = buildArchive(wd.dir, archive, 'bench/big:1');
-  registry = await startRegistry(join(wd.dir, 'registry'));
+  registry = await startRegistry();
   const remote = `${registry.host}/bench/big:1`;
   timeCmd('skopeo', [
     'copy',
@@ -210,7 +145,7 @@ try {
     `docker-archive:${archive}`,
     `docker://${remote}`,
   ]);
-  const blobs = spawnSync('find', [join(wd.dir, 'registry', 'storage'), '-name', 'data', '-size', '+1M'], {
+  const blobs = spawnSync('find', [join(registry.dir, 'storage'), '-name', 'data', '-size', '+1M'], {
     encoding: 'utf8',
   })
     .stdout.split('\n')

@@ -17,7 +17,7 @@ import { createRegistryClient } from '@berth/registry';
 import { missingPrerequisite, sha256 } from './helpers.js';
 import { CTR, ctr, ctrOk } from './ctr.js';
 import { BUSYBOX, makeBusyboxArchive } from './fixtures/images/busybox.js';
-import { registrySkipReason, startRegistry, type TestRegistry } from './fixtures/registry/registry.js';
+import { registrySkipReason, startRegistry, type TestRegistry } from '@berth/testkit';
 
 const skip =
   process.getuid?.() !== 0

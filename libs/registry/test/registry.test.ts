@@ -16,11 +16,7 @@ import {
   logout,
   type RegistryClient,
 } from '../src/index.js';
-import {
-  registrySkipReason,
-  startRegistry,
-  type TestRegistry,
-} from '../../../test/fixtures/registry/registry.js';
+import { registrySkipReason, startRegistry, type TestRegistry } from '@berth/testkit';
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const opener = (b: Buffer) => (offset: number) => Readable.from([b.subarray(offset)]);

@@ -33,9 +33,6 @@ const { parentPort, workerData: { sab, SLOT, SLOTS, HEAD, TAIL, LEN, CTL_BYTES }
 const ctl = new Int32Array(sab, 0, LEN + SLOTS);
 const data = new Uint8Array(sab, CTL_BYTES);
 const hash = require('node:crypto').createHash('sha256');
-try {
-  require('node:os').setPriority(19);
-} catch {}
 for (let tail = 0; ; ) {
   if (Atomics.load(ctl, HEAD) === tail) {
     Atomics.wait(ctl, HEAD, tail);

@@ -22,3 +22,5 @@ export { runCli, runProcess } from './cli.js';
 export type { CliResult, RunCliOptions, RunProcessOptions } from './cli.js';
 export { repoRoot, serviceEntry, cliEntry, socketPath } from './paths.js';
 export type { ProcessExit } from './child.js';
+export { startRegistry, registrySkipReason } from './registry.js';
+export type { TestRegistry, StartRegistryOptions } from './registry.js';
