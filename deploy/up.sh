@@ -60,6 +60,7 @@ run berth content rm "$digest"
 # snapshotter and diff services; berth shows the snapshot, mounts it, runs busybox.
 deploy/make-busybox-image.sh "$demo/busybox.tar" >/dev/null
 run ctr --address "$BERTH_ADDRESS" images import "$demo/busybox.tar"
+run berth images
 run berth snapshots tree
 mkdir "$demo/rootfs"
 run ctr --address "$BERTH_ADDRESS" images mount docker.io/library/busybox:latest "$demo/rootfs"
