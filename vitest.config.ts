@@ -25,7 +25,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'system',
-          include: ['{libs,services,apps}/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['{libs,services,apps,native}/*/test/**/*.test.ts', 'test/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -1,0 +1,11 @@
+/* The event loop: container output, attach clients, signals (reaping). */
+#ifndef BERTH_LOOP_H
+#define BERTH_LOOP_H
+
+#include "monitor.h"
+
+/* Run until the init process has exited and its output is drained (EOF on every stream,
+ * or at most DRAIN_TIMEOUT after the exit, for orphans that keep a pipe open). */
+void loop_run(struct monitor *m);
+
+#endif

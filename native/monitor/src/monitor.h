@@ -1,0 +1,52 @@
+/* The one piece of state of berth-monitor: everything lives in struct monitor,
+ * passed by pointer. Only self_pipe.c has file-scope variables (signal flags). */
+#ifndef BERTH_MONITOR_H
+#define BERTH_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define MAX_CLIENTS    16
+#define LINE_MAX_BYTES (16 * 1024) /* docker splits log lines at 16 KiB */
+#define OUT_BUF_BYTES  (32 * 1024)
+#define IN_BUF_BYTES   4096
+
+enum stream { STREAM_STDOUT = 0, STREAM_STDERR = 1 };
+
+struct line_buf {
+	size_t len;
+	char data[LINE_MAX_BYTES];
+};
+
+struct log_file {
+	int fd;
+	long long size; /* bytes in the current file */
+	size_t out_len; /* bytes pending in out[] */
+	char out[OUT_BUF_BYTES];
+};
+
+struct monitor {
+	struct cli opt;
+	int sync_fd;   /* -1 when absent or closed by the reader */
+	int sig_rd;    /* self-pipe read end */
+	int out_fd;    /* container stdout pipe, or the pty master */
+	int err_fd;    /* container stderr pipe, -1 with a terminal */
+	int in_fd;     /* container stdin (pipe write end or pty master), -1 if none */
+	int attach_fd; /* listening attach socket, -1 if none */
+	int clients[MAX_CLIENTS];
+	pid_t init_pid;
+	bool exited;
+	int exit_status; /* 0-255, 128+signal when killed */
+	int exit_signal; /* 0 when it exited normally */
+	struct timespec exited_at;
+	size_t in_len, in_off; /* pending bytes for the container's stdin */
+	char in_buf[IN_BUF_BYTES];
+	struct line_buf lines[2];
+	struct log_file log;
+};
+
+#endif

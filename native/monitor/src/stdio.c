@@ -1,0 +1,204 @@
+#include "stdio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "fdpass.h"
+#include "logfile.h"
+#include "util.h"
+
+#define CONSOLE_TIMEOUT_MS 10000
+#define READ_CHUNK	   8192
+
+void stdio_capture_pipe(int p[2])
+{
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("pipe2");
+	set_nonblock(p[0], true);
+}
+
+static int open_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("open /dev/null");
+	return fd;
+}
+
+static void console_listen(struct child_stdio *cs)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !tmp[0] || strlen(tmp) > 32)
+		tmp = "/tmp";
+	snprintf(cs->console_dir, sizeof cs->console_dir, "%s/berth-console-XXXXXX", tmp);
+	if (!mkdtemp(cs->console_dir))
+		die_errno("mkdtemp %s", cs->console_dir);
+	snprintf(cs->console_path, sizeof cs->console_path, "%s/console.sock", cs->console_dir);
+
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", cs->console_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 1) < 0)
+		die_errno("console socket %s", cs->console_path);
+	cs->console_listen = fd;
+}
+
+void stdio_setup(struct monitor *m, struct child_stdio *cs)
+{
+	int p[2];
+	memset(cs, 0, sizeof *cs);
+	cs->console_listen = -1;
+	m->out_fd = m->err_fd = m->in_fd = -1;
+	if (m->opt.terminal) {
+		console_listen(cs);
+		stdio_capture_pipe(p);
+		cs->capture = p[0];
+		cs->out = cs->err = p[1];
+		cs->in = open_null();
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("pipe2");
+	m->out_fd = p[0];
+	cs->out = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("pipe2");
+	m->err_fd = p[0];
+	cs->err = p[1];
+	cs->capture = m->err_fd;
+	set_nonblock(m->out_fd, true);
+	set_nonblock(m->err_fd, true);
+	if (m->opt.stdin_open) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			die_errno("pipe2");
+		cs->in = p[0];
+		m->in_fd = p[1];
+		set_nonblock(m->in_fd, true);
+	} else {
+		cs->in = open_null();
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void stdio_cleanup(struct child_stdio *cs)
+{
+	if (cs->out == cs->err)
+		cs->err = -1;
+	close_fd(&cs->in);
+	close_fd(&cs->out);
+	close_fd(&cs->err);
+	close_fd(&cs->console_listen);
+	if (cs->console_path[0]) {
+		unlink(cs->console_path);
+		rmdir(cs->console_dir);
+		cs->console_path[0] = '\0';
+	}
+}
+
+int stdio_after_create(struct monitor *m, struct child_stdio *cs, char *why, size_t cap)
+{
+	if (!m->opt.terminal) {
+		stdio_cleanup(cs);
+		return 0;
+	}
+	/* runc connected and sent the master before `create` returned; it waits in the backlog. */
+	struct pollfd pfd = {.fd = cs->console_listen, .events = POLLIN};
+	int r;
+	do
+		r = poll(&pfd, 1, CONSOLE_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		snprintf(why, cap, "the runtime did not connect to the console socket");
+		stdio_cleanup(cs);
+		return -1;
+	}
+	int conn = accept4(cs->console_listen, NULL, NULL, SOCK_CLOEXEC);
+	int master = conn < 0 ? -1 : recv_fd(conn, NULL, 0);
+	int err = errno;
+	if (conn >= 0)
+		close(conn);
+	stdio_cleanup(cs);
+	if (master < 0) {
+		snprintf(why, cap, "receiving the pty master: %s", strerror(err));
+		return -1;
+	}
+	set_nonblock(master, true);
+	m->out_fd = master;
+	m->in_fd = master;
+	return 0;
+}
+
+void stdio_on_readable(struct monitor *m, enum stream s)
+{
+	int *fd = s == STREAM_STDOUT ? &m->out_fd : &m->err_fd;
+	char buf[READ_CHUNK];
+	for (int rounds = 0; rounds < 8 && *fd >= 0; rounds++) {
+		ssize_t n = read(*fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) { /* EOF, or EIO once the pty slave is gone */
+			if (m->in_fd == *fd)
+				m->in_fd = -1;
+			close_fd(fd);
+			logfile_flush_partial(m, s);
+			return;
+		}
+		attach_broadcast(m, buf, (size_t)n);
+		logfile_feed(m, s, buf, (size_t)n);
+	}
+}
+
+void stdio_flush_stdin(struct monitor *m)
+{
+	while (m->in_off < m->in_len) {
+		if (m->in_fd < 0) {
+			m->in_len = m->in_off = 0;
+			return;
+		}
+		ssize_t n = write(m->in_fd, m->in_buf + m->in_off, m->in_len - m->in_off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0) { /* EPIPE: the container closed its stdin */
+			if (m->in_fd != m->out_fd)
+				close(m->in_fd);
+			m->in_fd = -1;
+			continue;
+		}
+		m->in_off += (size_t)n;
+	}
+	m->in_len = m->in_off = 0;
+}
+
+void stdio_close_stdin(struct monitor *m)
+{
+	if (!m->opt.stdin_once || m->in_fd < 0)
+		return;
+	if (m->in_fd == m->out_fd) {
+		if (m->in_len + 1 <= sizeof m->in_buf)
+			m->in_buf[m->in_len++] = 4; /* ^D: the tty's EOF */
+		stdio_flush_stdin(m);
+		return;
+	}
+	stdio_flush_stdin(m);
+	close(m->in_fd);
+	m->in_fd = -1;
+	m->in_len = m->in_off = 0;
+}

@@ -1,0 +1,41 @@
+/* Messages from berth-monitor to the process that started it, on --sync-fd.
+ *
+ * One JSON object per line ("\n"-terminated), written with a single write(2).
+ * Mirror this as a TS type in libs/runtime.
+ *
+ *   {"type":"started","pid":P}
+ *       `runtime create` and `runtime start` succeeded; P is the container's init pid
+ *       (read from <bundle>/init.pid).
+ *   {"type":"error","kind":K,"message":M}
+ *       create or start failed; K is "NotFound" | "FailedPrecondition" | "Internal"
+ *       (errdefs names), M is the runtime's stderr (trimmed) or the monitor's own reason.
+ *       The monitor exits with status 1 right after, and it has already run
+ *       `runtime delete -f ID` when `start` failed after a successful `create`.
+ *   {"type":"exited","pid":P,"exit_status":N,"exited_at":T[,"signal":S]}
+ *       the init process was reaped, its output drained and the exit file written;
+ *       same fields as the exit file. Best effort: a reader that has gone away misses it,
+ *       the exit file is the record.
+ *
+ * Nothing else is ever written on the fd. Writes ignore EPIPE (SIGPIPE is ignored). */
+#ifndef BERTH_SYNC_PIPE_H
+#define BERTH_SYNC_PIPE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "monitor.h"
+
+#define SYNC_KIND_NOT_FOUND    "NotFound"
+#define SYNC_KIND_PRECONDITION "FailedPrecondition"
+#define SYNC_KIND_INTERNAL     "Internal"
+
+void sync_started(struct monitor *m, pid_t pid);
+/* Report {"type":"exited",...}: the body is the exit-file JSON without braces. */
+void sync_exited(struct monitor *m, const char *fields);
+/* Report an error of the given kind and exit(1). */
+_Noreturn void sync_fail(struct monitor *m, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Pick NotFound / FailedPrecondition / Internal from a runtime error message. */
+const char *sync_kind_of(const char *runtime_message);
+
+#endif
