@@ -110,13 +110,6 @@ export const DEFAULT_STOP_TIMEOUT = 10;
 /** Where `--init` mounts the init binary inside the container (Docker's path). */
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 
-/**
- * The open-files limit a container gets without `--ulimit nofile=…`: what Docker containers see
- * under dockerd's systemd unit (LimitNOFILE=infinity, capped by fs.nr_open = 1048576). Stated
- * explicitly so it does not depend on the limits of whichever process started the runtime.
- */
-export const DEFAULT_NOFILE = 1048576;
-
 /** Returns Docker's default mounts for a container with a /dev/shm of `shmSize` bytes. */
 export function defaultMounts(shmSize: number, privileged: boolean): Mount[] {
   // NOTE: privileged containers get /sys and /sys/fs/cgroup read-write, as Docker does.
@@ -155,7 +148,11 @@ export function defaultMounts(shmSize: number, privileged: boolean): Mount[] {
 /**
  * Returns the device cgroup allow-list of an unprivileged container: deny everything, then allow
  * the nodes runc creates in /dev (null, zero, full, random, urandom, tty, console, ptmx, pts/*)
- * and mknod of any node (creating one does not grant access to it); /dev/fuse stays denied.
+ * and mknod of any node (creating one does not grant access to it).
+ *
+ * NOTE: Docker's list ends with an explicit deny of /dev/fuse (c 10:229); berth leaves it out:
+ * the leading deny-all already covers it, and on cgroup v1 runc cannot apply a deny after the
+ * `c *:* m` wildcard ("cannot punch hole in existing wildcard rule").
  */
 export function defaultDeviceRules(): DeviceRule[] {
   const allow = (type: 'c' | 'b', major: number | undefined, minor: number | undefined, access = 'rwm') => {
@@ -177,6 +174,5 @@ export function defaultDeviceRules(): DeviceRule[] {
     allow('c', 5, 1), // console
     allow('c', 5, 2), // ptmx
     allow('c', 136, undefined), // pts/*
-    { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' }, // fuse
   ];
 }

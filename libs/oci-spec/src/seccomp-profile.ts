@@ -39,11 +39,16 @@ export const DENY_ERRNO = 1;
 export const ENOSYS = 38;
 
 /** Architectures the filter is compiled for. */
-export const PROFILE_ARCHITECTURES: readonly string[] = ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'];
+export const PROFILE_ARCHITECTURES: readonly string[] = [
+  'SCMP_ARCH_X86_64',
+  'SCMP_ARCH_X86',
+  'SCMP_ARCH_X32',
+];
 
 // CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET: clone(2) may not create
 // namespaces without CAP_SYS_ADMIN.
-const CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+const CLONE_NAMESPACE_FLAGS =
+  0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 
 // Grouped by area for review; the order carries no meaning.
 const ALWAYS = words(`
@@ -105,9 +110,10 @@ export const DEFAULT_PROFILE: readonly ProfileRule[] = [
   // Any socket family but AF_VSOCK (40).
   { names: ['socket'], args: [{ index: 0, value: 40, op: 'SCMP_CMP_NE' }] },
   // personality(2) only for the default domain, UNAME26, ADDR_NO_RANDOMIZE and the query.
-  ...[0x0, 0x8, 0x20000, 0x20008, 0xffffffff].map(
-    (value): ProfileRule => ({ names: ['personality'], args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }] }),
-  ),
+  ...[0x0, 0x8, 0x20000, 0x20008, 0xffffffff].map((value): ProfileRule => ({
+    names: ['personality'],
+    args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }],
+  })),
   // x86-specific.
   { names: ['arch_prctl', 'modify_ldt'] },
   // Capability-gated.

@@ -7,7 +7,10 @@ import type { Seccomp, SeccompSyscall } from './types.js';
  * default action SCMP_ACT_ERRNO (EPERM), the always-allowed syscalls, and the rules gated on a
  * capability the container holds (or lacks). Pure; the same input gives the same filter.
  */
-export function seccompFor(capabilities: readonly string[], profile: readonly ProfileRule[] = DEFAULT_PROFILE): Seccomp {
+export function seccompFor(
+  capabilities: readonly string[],
+  profile: readonly ProfileRule[] = DEFAULT_PROFILE,
+): Seccomp {
   const held = new Set(capabilities);
   const syscalls: SeccompSyscall[] = [];
   for (const rule of profile) {

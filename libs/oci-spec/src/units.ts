@@ -1,6 +1,13 @@
 import { invalidArgument } from '@berth/errdefs';
 
-const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+  p: 1024 ** 5,
+};
 
 /**
  * Returns the byte count of a docker-style memory size: `256m`, `1g`, `64MiB`, `1.5G`, `100`
