@@ -5,23 +5,16 @@
  * binary from the unpacked layer. Needs root (overlay, mounts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSuite, tempRoot, type Suite, type TempRoot } from '@berth/testkit';
-import { missingPrerequisite } from './helpers.js';
-import { CTR, ctrOk } from './ctr.js';
-import { BUSYBOX, makeBusyboxArchive } from './fixtures/images/busybox.js';
+import { missingImagePrerequisite } from './helpers.js';
+import { ctrOk } from './ctr.js';
+import { makeBusyboxArchive } from './fixtures/images/busybox.js';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(CTR)
-      ? `${CTR} is not installed`
-      : !existsSync(BUSYBOX)
-        ? 'busybox-static is not installed'
-        : missingPrerequisite();
+const skip = missingImagePrerequisite();
 
 describe.skipIf(skip !== undefined)(`ctr images against berth ${skip ? `(skipped: ${skip})` : ''}`, () => {
   let suite: Suite;

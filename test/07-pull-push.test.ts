@@ -16,19 +16,12 @@ import { dial, serverStream, unary } from '@berth/grpc';
 import { ImagesClient } from '@berth/proto/images/v1';
 import { TransferClient, type Progress } from '@berth/proto/berth/images/v1';
 import { createRegistryClient } from '@berth/registry';
-import { missingPrerequisite, sha256 } from './helpers.js';
-import { CTR, ctrOk } from './ctr.js';
-import { BUSYBOX, makeBusyboxArchive } from './fixtures/images/busybox.js';
-import { registrySkipReason, startRegistry, type TestRegistry } from '@berth/testkit';
+import { sha256, missingImagePrerequisite } from './helpers.js';
+import { ctrOk } from './ctr.js';
+import { makeBusyboxArchive } from './fixtures/images/busybox.js';
+import { startRegistry, type TestRegistry } from '@berth/testkit';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(CTR)
-      ? `${CTR} is not installed`
-      : !existsSync(BUSYBOX)
-        ? 'busybox-static is not installed'
-        : (registrySkipReason({ auth: true }) ?? missingPrerequisite());
+const skip = missingImagePrerequisite({ registry: { auth: true } });
 
 const USER = 'jack';
 const PASS = 'pa55-w0rd';

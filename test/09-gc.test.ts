@@ -6,7 +6,7 @@
  * gc.root labels and active snapshots keep what they reach; Transfer.Collect
  * with dry_run only reports. Needs root (overlay unpack).
  */
-import { existsSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotsClient } from '@berth/proto/snapshots/v1';
 import { runCli, startSuite, tempRoot, waitFor, type Suite, type TempRoot } from '@berth/testkit';
@@ -15,18 +15,11 @@ import { createSnapshotsProxy } from '@berth/snapshots';
 import { dial, unary } from '@berth/grpc';
 import { LeasesClient } from '@berth/proto/leases/v1';
 import { TransferClient } from '@berth/proto/berth/images/v1';
-import { ingest, missingPrerequisite, sha256 } from './helpers.js';
-import { CTR, ctrOk } from './ctr.js';
-import { BUSYBOX, makeBusyboxArchive } from './fixtures/images/busybox.js';
+import { ingest, sha256, missingImagePrerequisite } from './helpers.js';
+import { ctrOk } from './ctr.js';
+import { makeBusyboxArchive } from './fixtures/images/busybox.js';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(CTR)
-      ? `${CTR} is not installed`
-      : !existsSync(BUSYBOX)
-        ? 'busybox-static is not installed'
-        : missingPrerequisite();
+const skip = missingImagePrerequisite();
 
 const IMAGE = 'docker.io/library/busybox:latest';
 const GC_EXPIRE = 'containerd.io/gc.expire';

@@ -7,26 +7,19 @@
  * berth pushed. Needs root (overlay mounts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startSuite, tempRoot, type Suite, type TempRoot } from '@berth/testkit';
 import { createContentProxy, WRITE_CHUNK } from '@berth/content';
 import { createRegistryClient } from '@berth/registry';
-import { missingPrerequisite, sha256 } from './helpers.js';
-import { CTR, ctr, ctrOk } from './ctr.js';
-import { BUSYBOX, makeBusyboxArchive } from './fixtures/images/busybox.js';
-import { registrySkipReason, startRegistry, type TestRegistry } from '@berth/testkit';
+import { sha256, missingImagePrerequisite } from './helpers.js';
+import { ctr, ctrOk } from './ctr.js';
+import { makeBusyboxArchive } from './fixtures/images/busybox.js';
+import { startRegistry, type TestRegistry } from '@berth/testkit';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(CTR)
-      ? `${CTR} is not installed`
-      : !existsSync(BUSYBOX)
-        ? 'busybox-static is not installed'
-        : (registrySkipReason({ auth: true }) ?? missingPrerequisite());
+const skip = missingImagePrerequisite({ registry: { auth: true } });
 
 const USER = 'jill';
 const PASS = 's3cret-pass';

@@ -15,7 +15,7 @@ import { IntrospectionClient } from '@berth/proto/introspection/v1';
 import { LeasesClient } from '@berth/proto/leases/v1';
 import { NamespacesClient } from '@berth/proto/namespaces/v1';
 import { VersionClient } from '@berth/proto/version/v1';
-import { cliEntry, hasBinary, requiresRoot, serviceEntry } from '@berth/testkit';
+import { cliEntry, hasBinary, registrySkipReason, requiresRoot, serviceEntry } from '@berth/testkit';
 
 /** Why the system tests cannot run here, or undefined when they can. */
 export const missingPrerequisite = (): string | undefined =>
@@ -141,3 +141,13 @@ export const missingSnapshotPrerequisite = (): string | undefined =>
         : !existsSync(cliEntry())
           ? 'the CLI is not built (node apps/cli/build.mjs)'
           : undefined));
+
+/** Why tests that import a busybox image with ctr cannot run here (optionally with a registry), or undefined. */
+export const missingImagePrerequisite = (o: { registry?: { auth: boolean } } = {}): string | undefined =>
+  process.getuid?.() !== 0
+    ? 'needs root'
+    : !existsSync('/usr/bin/ctr')
+      ? '/usr/bin/ctr is not installed'
+      : !existsSync('/bin/busybox')
+        ? 'busybox-static is not installed'
+        : ((o.registry ? registrySkipReason({ auth: o.registry.auth }) : undefined) ?? missingPrerequisite());
