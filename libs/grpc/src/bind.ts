@@ -79,7 +79,7 @@ async function writeAll(call: WritableCall, out: AsyncIterable<unknown>, signal:
  * a server stream into the call's status; destroy(err) would drop it and leave
  * the client waiting.
  */
-function failStream(call: NodeJS.EventEmitter, status: object): void {
+export function failStream(call: NodeJS.EventEmitter, status: object): void {
   call.emit('error', status);
 }
 

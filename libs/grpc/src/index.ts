@@ -4,7 +4,7 @@
  * client wrappers, and the containerd namespace/lease headers.
  */
 export type { CallContext } from './context.js';
-export { bindService } from './bind.js';
+export { bindService, failStream } from './bind.js';
 export type { ServiceImpl } from './bind.js';
 export { serve, serverOptions, MAX_MESSAGE } from './server.js';
 export type { Registration, RunningServer } from './server.js';

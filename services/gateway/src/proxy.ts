@@ -21,7 +21,7 @@ import {
   type sendUnaryData,
   type CallOptions,
 } from '@grpc/grpc-js';
-import { clientOptions, socketTarget } from '@berth/grpc';
+import { clientOptions, failStream, socketTarget } from '@berth/grpc';
 import { toGrpcStatus } from '@berth/errdefs';
 import type { Logger } from '@berth/log';
 
@@ -57,9 +57,6 @@ function forwardMetadata(md: Metadata): Metadata {
     out.remove(k);
   return out;
 }
-
-/** Emits an error status on a server stream (grpc-js sends it as the call's status). */
-const failStream = (call: NodeJS.EventEmitter, e: object) => call.emit('error', e);
 
 /** Runs before a call is forwarded (e.g. implicit namespace creation); a throw fails the call. */
 export type BeforeForward = (path: string, md: Metadata) => Promise<void>;
