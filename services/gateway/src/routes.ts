@@ -10,6 +10,7 @@ import { LocalContentService } from '@berth/proto/berth/content/v1';
 import { SnapshotsService } from '@berth/proto/snapshots/v1';
 import { DiffService } from '@berth/proto/diff/v1';
 import { ImagesService } from '@berth/proto/images/v1';
+import { ContainersService } from '@berth/proto/containers/v1';
 import { TransferService } from '@berth/proto/berth/images/v1';
 import type { Backend } from './proxy.js';
 
@@ -43,6 +44,11 @@ export const BACKENDS: BackendSpec[] = [
     name: 'images',
     services: [ImagesService, TransferService],
     plugins: [{ type: 'io.containerd.grpc.v1', id: 'images' }],
+  },
+  {
+    name: 'runtime',
+    services: [ContainersService],
+    plugins: [{ type: 'io.containerd.grpc.v1', id: 'containers' }],
   },
 ];
 

@@ -1,0 +1,82 @@
+/**
+ * containerd.services.containers.v1.Containers over the ContainerStore,
+ * publishing containerd's /containers/create|update|delete events.
+ */
+import type {
+  CreateContainerRequest,
+  CreateContainerResponse,
+  DeleteContainerRequest,
+  GetContainerRequest,
+  GetContainerResponse,
+  ListContainerMessage,
+  ListContainersRequest,
+  ListContainersResponse,
+  UpdateContainerRequest,
+  UpdateContainerResponse,
+} from '@berth/proto/containers/v1';
+import { ContainerCreate, ContainerDelete, ContainerUpdate } from '@berth/proto/events';
+import type { Empty } from '@berth/proto/google';
+import { invalidArgument } from '@berth/errdefs';
+import type { CallContext } from '@berth/grpc';
+import { packAny, type EventPublisher } from '@berth/events';
+import type { ContainerStore } from './containers.js';
+
+export class ContainersServer {
+  constructor(
+    private readonly store: ContainerStore,
+    private readonly bus: EventPublisher,
+  ) {}
+
+  async get(req: GetContainerRequest, ctx: CallContext): Promise<GetContainerResponse> {
+    return { container: await this.store.get(ctx.ns, req.id) };
+  }
+
+  async list(req: ListContainersRequest, ctx: CallContext): Promise<ListContainersResponse> {
+    return { containers: await this.store.list(ctx.ns, req.filters) };
+  }
+
+  async *listStream(req: ListContainersRequest, ctx: CallContext): AsyncGenerator<ListContainerMessage> {
+    for (const container of await this.store.list(ctx.ns, req.filters)) yield { container };
+  }
+
+  async create(req: CreateContainerRequest, ctx: CallContext): Promise<CreateContainerResponse> {
+    if (!req.container) throw invalidArgument('create: container is required');
+    const c = await this.store.create(ctx.ns, req.container);
+    this.bus.publish(
+      ctx.ns,
+      '/containers/create',
+      packAny('containerd.events.ContainerCreate', ContainerCreate, {
+        id: c.id,
+        image: c.image,
+        runtime: { name: c.runtime?.name ?? '', options: c.runtime?.options },
+      }),
+    );
+    return { container: c };
+  }
+
+  async update(req: UpdateContainerRequest, ctx: CallContext): Promise<UpdateContainerResponse> {
+    if (!req.container) throw invalidArgument('update: container is required');
+    const c = await this.store.update(ctx.ns, req.container, req.updateMask);
+    this.bus.publish(
+      ctx.ns,
+      '/containers/update',
+      packAny('containerd.events.ContainerUpdate', ContainerUpdate, {
+        id: c.id,
+        image: c.image,
+        labels: c.labels,
+        snapshotKey: c.snapshotKey,
+      }),
+    );
+    return { container: c };
+  }
+
+  async delete(req: DeleteContainerRequest, ctx: CallContext): Promise<Empty> {
+    await this.store.delete(ctx.ns, req.id);
+    this.bus.publish(
+      ctx.ns,
+      '/containers/delete',
+      packAny('containerd.events.ContainerDelete', ContainerDelete, { id: req.id }),
+    );
+    return {};
+  }
+}
