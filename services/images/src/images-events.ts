@@ -18,24 +18,12 @@ export function publishImageEvent(
   kind: 'create' | 'update',
   img: Image,
 ): void {
-  if (kind === 'create')
-    bus.publish(
-      ns,
-      '/images/create',
-      packAny('containerd.services.images.v1.ImageCreate', ImageCreate, {
-        name: img.name,
-        labels: img.labels,
-      }),
-    );
-  else
-    bus.publish(
-      ns,
-      '/images/update',
-      packAny('containerd.services.images.v1.ImageUpdate', ImageUpdate, {
-        name: img.name,
-        labels: img.labels,
-      }),
-    );
+  // ImageCreate and ImageUpdate carry the same fields; only the type URL and topic differ.
+  const [type, typeUrl] =
+    kind === 'create'
+      ? [ImageCreate, 'containerd.services.images.v1.ImageCreate']
+      : [ImageUpdate, 'containerd.services.images.v1.ImageUpdate'];
+  bus.publish(ns, `/images/${kind}`, packAny(typeUrl, type, { name: img.name, labels: img.labels }));
 }
 
 /** Points `name` at `target` in `ns` (create, or update after AlreadyExists) and publishes the event. */

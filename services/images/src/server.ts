@@ -3,9 +3,7 @@
  * containerd's /images/create|update|delete events.
  */
 import {
-  ImageCreate,
   ImageDelete,
-  ImageUpdate,
   type CreateImageRequest,
   type CreateImageResponse,
   type DeleteImageRequest,
@@ -22,6 +20,7 @@ import { invalidArgument } from '@berth/errdefs';
 import type { CallContext } from '@berth/grpc';
 import { packAny, type EventPublisher } from '@berth/events';
 import type { Image, ImageStore } from './store.js';
+import { publishImageEvent } from './images-events.js';
 
 const toProto = (i: Image): PbImage => ({ ...i, target: { ...i.target } });
 
@@ -55,27 +54,13 @@ export class ImagesServer {
 
   async create(req: CreateImageRequest, ctx: CallContext): Promise<CreateImageResponse> {
     const img = await this.store.create(ctx.ns, fromProto(req.image));
-    this.bus.publish(
-      ctx.ns,
-      '/images/create',
-      packAny('containerd.services.images.v1.ImageCreate', ImageCreate, {
-        name: img.name,
-        labels: img.labels,
-      }),
-    );
+    publishImageEvent(this.bus, ctx.ns, 'create', img);
     return { image: toProto(img) };
   }
 
   async update(req: UpdateImageRequest, ctx: CallContext): Promise<UpdateImageResponse> {
     const img = await this.store.update(ctx.ns, fromProto(req.image), req.updateMask);
-    this.bus.publish(
-      ctx.ns,
-      '/images/update',
-      packAny('containerd.services.images.v1.ImageUpdate', ImageUpdate, {
-        name: img.name,
-        labels: img.labels,
-      }),
-    );
+    publishImageEvent(this.bus, ctx.ns, 'update', img);
     return { image: toProto(img) };
   }
 
