@@ -7,3 +7,5 @@ export { baseDefaults, parseBaseConfig } from './base-config.js';
 export type { BaseConfig } from './base-config.js';
 export { openServiceState } from './state.js';
 export type { ServiceState } from './state.js';
+export { namespaceUsage } from './usage.js';
+export type { CountUsage } from './usage.js';

@@ -3,7 +3,7 @@
  * reconciles them after a possible crash, connects events and the gateway's
  * leases, and serves containerd's content API on <state>/content.sock.
  */
-import { openServiceState, runService } from '@berth/daemon';
+import { openServiceState, runService, namespaceUsage } from '@berth/daemon';
 import { packAny } from '@berth/events';
 import { ContentService } from '@berth/proto/content/v1';
 import { LocalContentService } from '@berth/proto/berth/content/v1';
@@ -16,8 +16,8 @@ import { FsBlobStore } from './blob-store.js';
 import { ContentMetadata } from './metadata.js';
 import { LocalContentStore } from './service.js';
 import { ContentServer } from './server.js';
-import { ContentUsageServer } from './usage.js';
 import { LocalContentServer } from './local.js';
+import { countContent } from './usage.js';
 
 await runService({
   name: 'berth-content',
@@ -58,7 +58,10 @@ await runService({
       socket: p.socket,
       services: [
         { def: ContentService, impl: new ContentServer(store) },
-        { def: NamespaceUsageService, impl: new ContentUsageServer(store) },
+        {
+          def: NamespaceUsageService,
+          impl: namespaceUsage(countContent(store)),
+        },
         { def: LocalContentService, impl: new LocalContentServer(store, blobs) },
       ],
       async close() {

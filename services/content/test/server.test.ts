@@ -20,7 +20,8 @@ import { FsBlobStore } from '../src/blob-store.js';
 import { ContentMetadata } from '../src/metadata.js';
 import { LocalContentStore } from '../src/service.js';
 import { ContentServer } from '../src/server.js';
-import { ContentUsageServer } from '../src/usage.js';
+import { countContent } from '../src/usage.js';
+import { namespaceUsage } from '@berth/daemon';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -106,7 +107,7 @@ async function startContent(): Promise<Harness> {
       socket,
       [
         { def: ContentService, impl: new ContentServer(local) },
-        { def: NamespaceUsageService, impl: new ContentUsageServer(local) },
+        { def: NamespaceUsageService, impl: namespaceUsage(countContent(local)) },
       ],
       log,
     );

@@ -3,7 +3,7 @@
  * records) on <state>/images.sock. Pull/push, import/export and unpack build
  * on this service in the images issue.
  */
-import { openServiceState, runService } from '@berth/daemon';
+import { openServiceState, runService, namespaceUsage } from '@berth/daemon';
 import { ImagesService } from '@berth/proto/images/v1';
 import { TransferService } from '@berth/proto/berth/images/v1';
 import { DiffClient } from '@berth/proto/diff/v1';
@@ -15,7 +15,6 @@ import { LeasesClient } from '@berth/proto/leases/v1';
 import { NamespacesClient } from '@berth/proto/namespaces/v1';
 import { defaults, parseConfig, paths } from './config.js';
 import { ImageStore } from './store.js';
-import { ImageUsageServer } from './usage.js';
 import { TransferServer } from './transfer.js';
 import { SNAPSHOTTER } from './unpack.js';
 import { Collector } from './gc/collector.js';
@@ -65,7 +64,10 @@ await runService({
       socket: p.socket,
       services: [
         { def: ImagesService, impl: new CollectingImagesServer(store, bus, gc) },
-        { def: NamespaceUsageService, impl: new ImageUsageServer(store) },
+        {
+          def: NamespaceUsageService,
+          impl: namespaceUsage(async (ns) => ({ image: (await store.list(ns)).length })),
+        },
         { def: TransferService, impl: transfer },
       ],
       async close() {

@@ -3,13 +3,12 @@
  * <state>/runtime.sock; tasks (the monitor per container driving runc) build
  * on this process in the runtime issue.
  */
-import { openServiceState, runService } from '@berth/daemon';
+import { openServiceState, runService, namespaceUsage } from '@berth/daemon';
 import { ContainersService } from '@berth/proto/containers/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
 import { defaults, parseConfig, paths } from './config.js';
 import { ContainerStore } from './containers.js';
 import { ContainersServer } from './server.js';
-import { ContainerUsageServer } from './usage.js';
 
 await runService({
   name: 'berth-runtime',
@@ -23,7 +22,10 @@ await runService({
       socket: paths(config).socket,
       services: [
         { def: ContainersService, impl: new ContainersServer(store, bus) },
-        { def: NamespaceUsageService, impl: new ContainerUsageServer(store) },
+        {
+          def: NamespaceUsageService,
+          impl: namespaceUsage(async (ns) => ({ container: (await store.list(ns)).length })),
+        },
       ],
       close,
     };

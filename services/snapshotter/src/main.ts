@@ -3,7 +3,7 @@
  * (overlay2 on disk) and diff API (layer apply/diff, reading and writing blobs
  * through berth-content) on <state>/snapshotter.sock.
  */
-import { openServiceState, runService } from '@berth/daemon';
+import { openServiceState, runService, namespaceUsage } from '@berth/daemon';
 import { packAny } from '@berth/events';
 import { SnapshotsService } from '@berth/proto/snapshots/v1';
 import { DiffService } from '@berth/proto/diff/v1';
@@ -16,7 +16,6 @@ import { OverlaySnapshotter } from './overlay/snapshotter.js';
 import { SnapshotsServer } from './server.js';
 import { LeasesClient } from '@berth/proto/leases/v1';
 import { dial, unary } from '@berth/grpc';
-import { SnapshotUsageServer } from './usage.js';
 import { DiffServer } from './diff.js';
 
 await runService({
@@ -69,7 +68,10 @@ await runService({
       socket: p.socket,
       services: [
         { def: SnapshotsService, impl: new SnapshotsServer(snapshotter, leased) },
-        { def: NamespaceUsageService, impl: new SnapshotUsageServer(snapshotter) },
+        {
+          def: NamespaceUsageService,
+          impl: namespaceUsage(async (ns) => ({ snapshot: await snapshotter.count(ns) })),
+        },
         { def: DiffService, impl: new DiffServer(content, dir) },
       ],
       async close() {
