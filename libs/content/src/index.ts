@@ -14,6 +14,7 @@ export type {
 } from './store.js';
 export { parseDigest, digestHex } from './digest.js';
 export { infoToProto, infoFromProto, statusToProto, statusFromProto, timeFromProto } from './convert.js';
-export { createContentProxy, setBlobLabels, WRITE_CHUNK } from './proxy.js';
+export { createContentProxy, WRITE_CHUNK } from './proxy.js';
+export { setBlobLabels } from './set-labels.js';
 export { openBlob, localBlobPath } from './local-read.js';
 export type { Locator } from './local-read.js';

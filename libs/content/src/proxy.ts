@@ -12,7 +12,7 @@ import {
 import { LocalContentClient } from '@berth/proto/berth/content/v1';
 import { dial, duplex, serverStream, unary, type CallOpts } from '@berth/grpc';
 import type { Locator } from './local-read.js';
-import { labelPaths, type Labels } from '@berth/labels';
+import type { Labels } from '@berth/labels';
 import type { ContentStore, OpenWriterOptions, Writer } from './store.js';
 import type { Status } from './types.js';
 import { infoFromProto, statusFromProto, timeFromProto } from './convert.js';
@@ -156,15 +156,4 @@ export function createContentProxy(
       }
     },
   };
-}
-
-/** Sets `labels` on a blob, leaving its other labels alone (field mask `labels.<k>` per key). */
-export async function setBlobLabels(
-  store: Pick<ContentStore, 'update'>,
-  ns: string,
-  digest: string,
-  labels: Labels,
-): Promise<void> {
-  const paths = labelPaths(labels);
-  if (paths.length) await store.update(ns, { digest, labels }, paths);
 }
