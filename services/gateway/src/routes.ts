@@ -11,6 +11,8 @@ import { SnapshotsService } from '@berth/proto/snapshots/v1';
 import { DiffService } from '@berth/proto/diff/v1';
 import { ImagesService } from '@berth/proto/images/v1';
 import { ContainersService } from '@berth/proto/containers/v1';
+import { TasksService } from '@berth/proto/tasks/v1';
+import { RuntimeService } from '@berth/proto/berth/runtime/v1';
 import { TransferService } from '@berth/proto/berth/images/v1';
 import type { Backend } from './proxy.js';
 
@@ -47,8 +49,12 @@ export const BACKENDS: BackendSpec[] = [
   },
   {
     name: 'runtime',
-    services: [ContainersService],
-    plugins: [{ type: 'io.containerd.grpc.v1', id: 'containers' }],
+    services: [ContainersService, TasksService, RuntimeService],
+    plugins: [
+      { type: 'io.containerd.grpc.v1', id: 'containers' },
+      { type: 'io.containerd.grpc.v1', id: 'tasks' },
+      { type: 'io.containerd.runtime.v2', id: 'task' },
+    ],
   },
 ];
 

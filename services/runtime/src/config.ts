@@ -1,15 +1,61 @@
 /**
- * berth-runtime configuration: the shared keys (TOML top level or [runtime],
- * BERTH_* env, flags). Task and monitor settings arrive with the tasks API.
+ * berth-runtime configuration (TOML top level or [runtime], BERTH_* env,
+ * flags): the shared keys plus where the monitor and OCI runtime live and the
+ * default log rotation.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { field, type ConfigObject } from '@berth/config';
 import { baseDefaults, parseBaseConfig, type BaseConfig } from '@berth/daemon';
 
-export type RuntimeConfig = BaseConfig;
-export const defaults = baseDefaults;
-export const parseConfig = parseBaseConfig;
+export interface RuntimeConfig extends BaseConfig {
+  /** berth-monitor binary. Default: the one installed beside berth (native/monitor). */
+  monitor: string;
+  /** Default OCI runtime (path or name in $PATH); a container may pick another (`--runtime`). */
+  runtime: string;
+  /** json-file log rotation: bytes per file (0 = never rotate) and files kept. */
+  logMaxSize: number;
+  logMaxFiles: number;
+}
 
-/** Sockets; the data dir and metadata store come from openServiceState. */
+/** The monitor built in this checkout, or the installed one. */
+function defaultMonitor(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = join(here, '..', '..', '..', 'native', 'monitor', 'berth-monitor');
+  return existsSync(built) ? built : '/usr/local/libexec/berth/berth-monitor';
+}
+
+export const defaults: RuntimeConfig = {
+  ...baseDefaults,
+  monitor: defaultMonitor(),
+  runtime: 'runc',
+  logMaxSize: 0,
+  logMaxFiles: 1,
+};
+
+const OWN = ['monitor', 'runtime', 'logMaxSize', 'logMaxFiles'];
+
+export function parseConfig(obj: ConfigObject): RuntimeConfig {
+  return {
+    ...parseBaseConfig(obj, OWN),
+    monitor: field.string(obj, 'monitor'),
+    runtime: field.string(obj, 'runtime'),
+    logMaxSize: field.number(obj, 'logMaxSize', 0),
+    logMaxFiles: field.number(obj, 'logMaxFiles', 1),
+  };
+}
+
+/** Sockets and directories; the metadata store comes from openServiceState. */
 export const paths = (c: RuntimeConfig) => ({
   socket: join(c.state, 'runtime.sock'),
+  snapshotter: join(c.state, 'snapshotter.sock'),
+  /** Bundles (config.json, rootfs mount, exit files): volatile, like containerd's /run. */
+  tasks: join(c.state, 'runtime', 'tasks'),
+  /** runc's own state, one root per namespace so ids only need to be unique per namespace. */
+  runcRoot: join(c.state, 'runtime', 'runc'),
+  /** Short attach/console socket paths (sun_path holds 108 bytes). */
+  sockets: join(c.state, 's'),
+  /** Logs outlive reboots: <root>/runtime/containers/<ns>/<id>/<id>-json.log. */
+  logs: join(c.root, 'runtime', 'containers'),
 });

@@ -1,14 +1,26 @@
 /**
- * berth-runtime: process wiring only. Serves containerd's containers API on
- * <state>/runtime.sock; tasks (the monitor per container driving runc) build
- * on this process in the runtime issue.
+ * berth-runtime: process wiring only. Serves containerd's containers and
+ * tasks APIs and berth.runtime.v1 on <state>/runtime.sock; each task runs
+ * under its own berth-monitor, which outlives this process.
  */
 import { openServiceState, runService, namespaceUsage } from '@berth/daemon';
 import { ContainersService } from '@berth/proto/containers/v1';
+import { TasksService } from '@berth/proto/tasks/v1';
+import { RuntimeService } from '@berth/proto/berth/runtime/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
+import { createSnapshotsProxy } from '@berth/snapshots';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { defaults, parseConfig, paths } from './config.js';
 import { ContainerStore } from './containers.js';
 import { ContainersServer } from './server.js';
+import { TaskStore } from './task-store.js';
+import { TaskManager } from './tasks.js';
+import { taskEvents } from './task-events.js';
+import { TasksServer } from './tasks-server.js';
+import { RuntimeServer } from './runtime-server.js';
+import { cgroupV1Metrics } from './cgroup-metrics.js';
+import { removeLogs } from './bundle.js';
 
 await runService({
   name: 'berth-runtime',
@@ -17,17 +29,61 @@ await runService({
   parseConfig,
   async start(config, log) {
     const { db, bus, close } = await openServiceState('runtime', config, log);
+    const p = paths(config);
+    const layout = { tasks: p.tasks, sockets: p.sockets, logs: p.logs, runtimeRoot: p.runcRoot };
     const store = new ContainerStore(db);
+    // One client per snapshotter name a container asks for (berth serves overlayfs and aliases).
+    const snapshotters = new Map<string, ReturnType<typeof createSnapshotsProxy>>();
+    const snapshotter = (name: string) => {
+      let s = snapshotters.get(name);
+      if (!s)
+        snapshotters.set(
+          name,
+          (s = createSnapshotsProxy(p.snapshotter, name || undefined, 'berth-snapshotter')),
+        );
+      return s;
+    };
+    const tasks = new TaskManager({
+      store: new TaskStore(db),
+      containers: store,
+      snapshotMounts: (ns, name, key) => snapshotter(name).mounts(ns, key),
+      events: taskEvents(bus),
+      log,
+      layout,
+      monitor: config.monitor,
+      defaultRuntime: config.runtime,
+      logMaxSize: config.logMaxSize,
+      logMaxFiles: config.logMaxFiles,
+    });
+    await tasks.recover();
+    const metricsOf = async (ns: string, id: string) => {
+      const spec = JSON.parse(await readFile(join(p.tasks, ns, id, 'config.json'), 'utf8')) as {
+        linux?: { cgroupsPath?: string };
+      };
+      return cgroupV1Metrics(spec.linux?.cgroupsPath ?? `/${ns}/${id}`);
+    };
     return {
-      socket: paths(config).socket,
+      socket: p.socket,
       services: [
-        { def: ContainersService, impl: new ContainersServer(store, bus) },
+        {
+          def: ContainersService,
+          impl: new ContainersServer(store, bus, {
+            beforeDelete: (ns, id) => tasks.forget(ns, id),
+            afterDelete: (ns, id) => removeLogs(layout, ns, id),
+          }),
+        },
+        { def: TasksService, impl: new TasksServer(tasks, metricsOf) },
+        { def: RuntimeService, impl: new RuntimeServer(store, tasks, layout, config.logMaxFiles) },
         {
           def: NamespaceUsageService,
           impl: namespaceUsage(async (ns) => ({ container: (await store.list(ns)).length })),
         },
       ],
-      close,
+      async close() {
+        tasks.close();
+        for (const s of snapshotters.values()) s.close();
+        await close();
+      },
     };
   },
 });

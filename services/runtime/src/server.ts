@@ -21,10 +21,18 @@ import type { CallContext } from '@berth/grpc';
 import { packAny, type EventPublisher } from '@berth/events';
 import type { ContainerStore } from './containers.js';
 
+/** What else must go with a container record: its (stopped) task and its logs. */
+export interface ContainerCleanup {
+  /** Refuses (FailedPrecondition) while a task is live. */
+  beforeDelete(ns: string, id: string): Promise<void>;
+  afterDelete(ns: string, id: string): Promise<void>;
+}
+
 export class ContainersServer {
   constructor(
     private readonly store: ContainerStore,
     private readonly bus: EventPublisher,
+    private readonly cleanup: ContainerCleanup,
   ) {}
 
   async get(req: GetContainerRequest, ctx: CallContext): Promise<GetContainerResponse> {
@@ -71,7 +79,10 @@ export class ContainersServer {
   }
 
   async delete(req: DeleteContainerRequest, ctx: CallContext): Promise<Empty> {
+    await this.store.get(ctx.ns, req.id);
+    await this.cleanup.beforeDelete(ctx.ns, req.id);
     await this.store.delete(ctx.ns, req.id);
+    await this.cleanup.afterDelete(ctx.ns, req.id);
     this.bus.publish(
       ctx.ns,
       '/containers/delete',

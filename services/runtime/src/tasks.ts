@@ -1,0 +1,595 @@
+/**
+ * Tasks: the container's init process and its execs, each watched by its own
+ * berth-monitor. This module owns the state machine (created → running ⇄
+ * paused → stopped → deleted), the exit waiters, and recovery after this
+ * service restarts; the OCI runtime verbs are in runc.ts, the monitor in
+ * monitor.ts, the files in bundle.ts.
+ */
+import { constants as fsc } from 'node:fs';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { alreadyExists, failedPrecondition, invalidArgument, isNotFound, notFound } from '@berth/errdefs';
+import { KeyedMutex } from '@berth/store';
+import { mountAll, unmount } from '@berth/mount';
+import type { Mount } from '@berth/snapshots';
+import type { Logger } from '@berth/log';
+import type { Container } from '@berth/proto/containers/v1';
+import {
+  attachSocket,
+  logFile,
+  makeBundle,
+  procDir,
+  procFiles,
+  removeBundle,
+  unlinkQuiet,
+  type Layout,
+} from './bundle.js';
+import { monitorAlive, readExitFile, spawnMonitor, watchExit, type ExitInfo } from './monitor.js';
+import { Runc } from './runc.js';
+import type { TaskEvents } from './task-events.js';
+import type { ProcRecord, TaskRecord, TaskStore } from './task-store.js';
+
+export interface TaskIo {
+  stdin: string;
+  stdout: string;
+  stderr: string;
+  terminal: boolean;
+}
+
+export interface CreateTask extends TaskIo {
+  containerId: string;
+  /** Mounts for the rootfs; empty means the container's snapshot (or the spec's root as is). */
+  rootfs: Mount[];
+}
+
+export interface ProcessView {
+  containerId: string;
+  execId: string;
+  pid: number;
+  status: Exclude<ProcRecord['status'], 'creating'>;
+  stdin: string;
+  stdout: string;
+  stderr: string;
+  terminal: boolean;
+  exitStatus: number;
+  exitedAt?: Date;
+}
+
+export interface Deps {
+  store: TaskStore;
+  containers: { get(ns: string, id: string): Promise<Container> };
+  /** The container's snapshot mounts (from the snapshotter). */
+  snapshotMounts(ns: string, snapshotter: string, key: string): Promise<Mount[]>;
+  events: TaskEvents;
+  log: Logger;
+  layout: Layout & { runtimeRoot: string };
+  monitor: string;
+  defaultRuntime: string;
+  logMaxSize: number;
+  logMaxFiles: number;
+}
+
+/** Labels berth's clients put on containers to steer their tasks. */
+export const LABELS = {
+  runtime: 'io.berth.runtime',
+  stdinOpen: 'io.berth.stdin-open',
+  logMaxSize: 'io.berth.log.max-size',
+  logMaxFiles: 'io.berth.log.max-file',
+} as const;
+
+type Waiter = (e: ExitInfo) => void;
+
+export class TaskManager {
+  private readonly lock = new KeyedMutex();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly watches = new Map<string, () => void>();
+
+  constructor(private readonly d: Deps) {}
+
+  // --- queries ---------------------------------------------------------------------------
+
+  async get(ns: string, id: string, execId = ''): Promise<ProcessView> {
+    const t = await this.live(ns, id);
+    return view(t, this.proc(t, execId));
+  }
+
+  async list(ns: string): Promise<ProcessView[]> {
+    return (await this.d.store.all())
+      .filter((t) => t.ns === ns && !t.deleted && t.init.status !== 'creating')
+      .map((t) => view(t, t.init));
+  }
+
+  /** The task record even after Delete (last exit), for summaries; undefined if never created. */
+  record(ns: string, id: string): Promise<TaskRecord | undefined> {
+    return this.d.store.get(ns, id);
+  }
+
+  async pids(ns: string, id: string): Promise<Array<{ pid: number; execId: string }>> {
+    const t = await this.live(ns, id);
+    const pids = await this.runc(t).ps(id);
+    const byPid = new Map(Object.values(t.execs).map((e) => [e.pid, e.execId]));
+    return pids.map((pid) => ({ pid, execId: byPid.get(pid) ?? '' }));
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  async create(ns: string, req: CreateTask): Promise<ProcessView> {
+    const id = req.containerId;
+    return this.lock.run(`${ns}/${id}`, async () => {
+      const c = await this.d.containers.get(ns, id);
+      const prev = await this.d.store.get(ns, id);
+      if (prev && !prev.deleted) throw alreadyExists(`task ${id}: already exists`);
+      const spec = parseSpec(c);
+      const runtime = c.labels[LABELS.runtime] || this.d.defaultRuntime;
+      const l = this.d.layout;
+      const bundle = await makeBundle(l, ns, id);
+      const rootfs = req.rootfs.length
+        ? req.rootfs
+        : c.snapshotKey
+          ? await this.d.snapshotMounts(ns, c.snapshotter, c.snapshotKey)
+          : [];
+      const t: TaskRecord = {
+        ns,
+        id,
+        bundle,
+        runtime,
+        runtimeRoot: join(l.runtimeRoot, basename(runtime), ns),
+        mounted: rootfs.length > 0,
+        createdAt: new Date().toISOString(),
+        init: {
+          execId: '',
+          pid: 0,
+          monitorPid: 0,
+          status: 'creating',
+          terminal: req.terminal,
+          stdin: req.stdin,
+          stdout: req.stdout,
+          stderr: req.stderr,
+          stdinOpen: c.labels[LABELS.stdinOpen] === 'true' || !!req.stdin,
+          dir: bundle,
+          attach: attachSocket(l, ns, id, ''),
+        },
+        execs: {},
+        restartCount: prev ? prev.restartCount + (prev.startedAt ? 1 : 0) : 0,
+      };
+      // Written first: a crash from here on is found and undone by recover().
+      await this.d.store.put(t);
+      try {
+        if (t.mounted) mountAll(rootfs, join(bundle, 'rootfs'));
+        if (t.mounted || !isAbsolute(spec.root?.path ?? '')) spec.root = { ...spec.root, path: 'rootfs' };
+        spec.process = { ...spec.process, terminal: req.terminal };
+        await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+        const files = procFiles(bundle);
+        await Promise.all([unlinkQuiet(files.exit), mkdir(this.d.layout.runtimeRoot, { recursive: true })]);
+        const s = await spawnMonitor({
+          binary: this.d.monitor,
+          id,
+          bundle,
+          runtime,
+          runtimeRoot: t.runtimeRoot,
+          exitFile: files.exit,
+          pidFile: files.pid,
+          control: files.control,
+          attachSocket: t.init.attach,
+          logFile: logFile(l, ns, id),
+          logMaxSize: Number(c.labels[LABELS.logMaxSize]) || this.d.logMaxSize,
+          logMaxFiles: Number(c.labels[LABELS.logMaxFiles]) || this.d.logMaxFiles,
+          terminal: req.terminal,
+          stdin: t.init.stdinOpen,
+          stdinPath: req.stdin,
+          stdoutPath: req.stdout,
+          stderrPath: req.stderr,
+        });
+        t.init = { ...t.init, pid: s.pid, monitorPid: s.monitorPid, status: 'created' };
+        await this.d.store.put(t);
+      } catch (err) {
+        await this.undoCreate(t).catch((e: unknown) =>
+          this.d.log.error({ err: e, id }, 'undo of create failed'),
+        );
+        throw err;
+      }
+      this.watch(t, t.init);
+      this.d.events.create(ns, { id, bundle, rootfs, pid: t.init.pid, io: req });
+      return view(t, t.init);
+    });
+  }
+
+  async start(ns: string, id: string, execId = ''): Promise<number> {
+    return this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      if (execId) return this.startExec(t, execId);
+      if (t.init.status !== 'created')
+        throw failedPrecondition(`task ${id} is ${t.init.status}, not created: cannot start it`);
+      await this.runc(t).start(id);
+      t.init.status = 'running';
+      t.startedAt = new Date().toISOString();
+      await this.d.store.put(t);
+      this.d.events.start(ns, id, t.init.pid);
+      return t.init.pid;
+    });
+  }
+
+  async exec(ns: string, id: string, execId: string, io: TaskIo, process: string): Promise<void> {
+    if (!execId) throw invalidArgument('exec id must be set');
+    await this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      if (t.execs[execId]) throw alreadyExists(`exec ${execId} of ${id}: already exists`);
+      if (t.init.status !== 'running' && t.init.status !== 'paused')
+        throw failedPrecondition(`container ${id} is not running (${t.init.status})`);
+      let spec: { terminal?: boolean };
+      try {
+        spec = JSON.parse(process) as { terminal?: boolean };
+      } catch {
+        throw invalidArgument(`exec ${execId}: process spec is not valid JSON`);
+      }
+      const dir = procDir(t.bundle, execId);
+      await mkdir(dir, { recursive: true });
+      await writeFile(procFiles(dir).process, JSON.stringify({ ...spec, terminal: io.terminal }));
+      t.execs[execId] = {
+        execId,
+        pid: 0,
+        monitorPid: 0,
+        status: 'created',
+        ...io,
+        stdinOpen: !!io.stdin,
+        dir,
+        attach: attachSocket(this.d.layout, ns, id, execId),
+      };
+      await this.d.store.put(t);
+      this.d.events.execAdded(ns, id, execId);
+    });
+  }
+
+  private async startExec(t: TaskRecord, execId: string): Promise<number> {
+    const p = this.proc(t, execId);
+    if (p.status !== 'created') throw failedPrecondition(`exec ${execId} of ${t.id} is ${p.status}`);
+    const files = procFiles(p.dir);
+    const s = await spawnMonitor({
+      binary: this.d.monitor,
+      id: t.id,
+      bundle: t.bundle,
+      runtime: t.runtime,
+      runtimeRoot: t.runtimeRoot,
+      exitFile: files.exit,
+      pidFile: files.pid,
+      control: files.control,
+      attachSocket: p.attach,
+      terminal: p.terminal,
+      stdin: p.stdinOpen,
+      stdinPath: p.stdin,
+      stdoutPath: p.stdout,
+      stderrPath: p.stderr,
+      exec: { process: files.process, id: execId },
+    });
+    Object.assign(p, { pid: s.pid, monitorPid: s.monitorPid, status: 'running' });
+    await this.d.store.put(t);
+    this.watch(t, p);
+    this.d.events.execStarted(t.ns, t.id, execId, s.pid);
+    return s.pid;
+  }
+
+  async kill(ns: string, id: string, execId: string, signal: number, all: boolean): Promise<void> {
+    const t = await this.live(ns, id);
+    const p = this.proc(t, execId);
+    if (p.status === 'stopped' || p.status === 'creating' || (execId && p.status === 'created'))
+      throw notFound(`process ${execId || id} already finished`);
+    if (!execId) return this.runc(t).kill(id, signal, all);
+    try {
+      process.kill(p.pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH')
+        throw notFound(`process ${execId} already finished`);
+      throw err;
+    }
+  }
+
+  async pause(ns: string, id: string): Promise<void> {
+    await this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      if (t.init.status !== 'running')
+        throw failedPrecondition(`container ${id} is ${t.init.status}, not running`);
+      await this.runc(t).pause(id);
+      t.init.status = 'paused';
+      await this.d.store.put(t);
+      this.d.events.paused(ns, id);
+    });
+  }
+
+  async resume(ns: string, id: string): Promise<void> {
+    await this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      if (t.init.status !== 'paused')
+        throw failedPrecondition(`container ${id} is ${t.init.status}, not paused`);
+      await this.runc(t).resume(id);
+      t.init.status = 'running';
+      await this.d.store.put(t);
+      this.d.events.resumed(ns, id);
+    });
+  }
+
+  async update(ns: string, id: string, resources: string): Promise<void> {
+    const t = await this.live(ns, id);
+    if (t.init.status === 'stopped') throw failedPrecondition(`container ${id} is not running`);
+    await this.runc(t).update(id, resources);
+  }
+
+  async resize(ns: string, id: string, execId: string, width: number, height: number): Promise<void> {
+    await this.control(ns, id, execId, `resize ${width} ${height}\n`);
+  }
+
+  async closeStdin(ns: string, id: string, execId: string): Promise<void> {
+    await this.control(ns, id, execId, 'close-stdin\n');
+  }
+
+  /** Blocks until the process exits (or `signal` aborts); the status is kept until Delete. */
+  async wait(ns: string, id: string, execId: string, signal?: AbortSignal): Promise<ExitInfo> {
+    const t = await this.live(ns, id);
+    const p = this.proc(t, execId);
+    if (p.status === 'stopped') return exitOf(p);
+    const k = procKey(ns, id, execId);
+    return new Promise<ExitInfo>((resolve, reject) => {
+      const w: Waiter = (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(e);
+      };
+      const onAbort = () => {
+        this.waiters.set(
+          k,
+          (this.waiters.get(k) ?? []).filter((x) => x !== w),
+        );
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.set(k, [...(this.waiters.get(k) ?? []), w]);
+      // The exit may have landed between the read above and registering.
+      void this.d.store.get(ns, id).then((cur) => {
+        const q = cur && (execId ? cur.execs[execId] : cur.init);
+        if (q?.status === 'stopped') this.settle(k, exitOf(q));
+      });
+    });
+  }
+
+  async delete(ns: string, id: string): Promise<ExitInfo> {
+    return this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      if (t.init.status === 'running' || t.init.status === 'paused')
+        throw failedPrecondition(`task ${id} must be stopped before deletion: ${t.init.status}`);
+      await this.runc(t).delete(id, true);
+      if (t.init.status !== 'stopped') {
+        // Created but never started: runc delete --force killed it; take the exit it left.
+        t.init = { ...t.init, ...recordExit(await this.exitAfterKill(t.init)) };
+      }
+      await this.teardown(t);
+      t.deleted = true;
+      t.execs = {};
+      await this.d.store.put(t);
+      const e = exitOf(t.init);
+      this.d.events.delete(ns, { id, pid: e.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
+      return e;
+    });
+  }
+
+  async deleteProcess(ns: string, id: string, execId: string): Promise<ExitInfo> {
+    if (!execId) throw invalidArgument('exec id must be set');
+    return this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.live(ns, id);
+      const p = this.proc(t, execId);
+      if (p.status === 'running' || p.status === 'paused')
+        throw failedPrecondition(`exec ${execId} must be stopped before deletion`);
+      this.unwatch(t, p);
+      delete t.execs[execId];
+      await this.d.store.put(t);
+      await removeProcFiles(p);
+      return exitOf(p);
+    });
+  }
+
+  /** Forgets a container's task entirely (Containers.Delete). Refuses a live one. */
+  async forget(ns: string, id: string): Promise<void> {
+    await this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.d.store.get(ns, id);
+      if (!t) return;
+      if (!t.deleted) {
+        if (t.init.status !== 'stopped')
+          throw failedPrecondition(`container ${id} has a ${t.init.status} task: stop and delete it first`);
+        await this.runc(t).delete(id, true);
+        await this.teardown(t);
+      }
+      await this.d.store.remove(ns, id);
+    });
+  }
+
+  // --- recovery ---------------------------------------------------------------------------
+
+  /**
+   * Run once at start: undoes creates that a crash interrupted, learns the
+   * exits that happened while this service was down and watches the rest.
+   */
+  async recover(): Promise<void> {
+    for (const t of await this.d.store.all()) {
+      if (t.deleted) continue;
+      try {
+        if (t.init.status === 'creating') {
+          this.d.log.warn({ ns: t.ns, id: t.id }, 'undoing a task create interrupted by a crash');
+          await this.undoCreate(t);
+          continue;
+        }
+        for (const p of [t.init, ...Object.values(t.execs)]) {
+          if (p.status === 'stopped' || (p.execId && p.status === 'created')) continue;
+          const e = await readExitFile(procFiles(p.dir).exit);
+          if (e) await this.onExit(t.ns, t.id, p.execId, e);
+          else this.watch(t, p);
+        }
+      } catch (err) {
+        this.d.log.error({ err, ns: t.ns, id: t.id }, 'task recovery failed');
+      }
+    }
+  }
+
+  close(): void {
+    for (const stop of this.watches.values()) stop();
+    this.watches.clear();
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  private async live(ns: string, id: string): Promise<TaskRecord> {
+    const t = await this.d.store.get(ns, id);
+    if (!t || t.deleted || t.init.status === 'creating')
+      throw notFound(`task ${JSON.stringify(id)}: not found`);
+    return t;
+  }
+
+  private proc(t: TaskRecord, execId: string): ProcRecord {
+    const p = execId ? t.execs[execId] : t.init;
+    if (!p) throw notFound(`process ${JSON.stringify(execId)} of task ${t.id}: not found`);
+    return p;
+  }
+
+  private runc(t: TaskRecord): Runc {
+    return new Runc(t.runtime, t.runtimeRoot);
+  }
+
+  private watch(t: TaskRecord, p: ProcRecord): void {
+    const k = procKey(t.ns, t.id, p.execId);
+    this.watches.get(k)?.();
+    const stop = watchExit(procFiles(p.dir).exit, p.monitorPid, (e) => {
+      this.watches.delete(k);
+      this.onExit(t.ns, t.id, p.execId, e).catch((err: unknown) =>
+        this.d.log.error({ err, id: t.id, execId: p.execId }, 'recording an exit failed'),
+      );
+    });
+    this.watches.set(k, stop);
+  }
+
+  private unwatch(t: TaskRecord, p: ProcRecord): void {
+    const k = procKey(t.ns, t.id, p.execId);
+    this.watches.get(k)?.();
+    this.watches.delete(k);
+  }
+
+  private async onExit(ns: string, id: string, execId: string, e: ExitInfo): Promise<void> {
+    await this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.d.store.get(ns, id);
+      const p = t && !t.deleted && (execId ? t.execs[execId] : t.init);
+      if (!t || !p || p.status === 'stopped') return;
+      Object.assign(p, recordExit({ ...e, pid: e.pid || p.pid }));
+      await this.d.store.put(t);
+      this.d.events.exit(ns, { id, execId, pid: p.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
+      this.settle(procKey(ns, id, execId), exitOf(p));
+    });
+  }
+
+  private settle(k: string, e: ExitInfo): void {
+    const ws = this.waiters.get(k) ?? [];
+    this.waiters.delete(k);
+    for (const w of ws) w(e);
+  }
+
+  private async exitAfterKill(p: ProcRecord): Promise<ExitInfo> {
+    const file = procFiles(p.dir).exit;
+    for (let i = 0; i < 100; i++) {
+      const e = await readExitFile(file);
+      if (e) return e;
+      if (!monitorAlive(p.monitorPid)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { pid: p.pid, exitStatus: 137, exitedAt: new Date() };
+  }
+
+  private async control(ns: string, id: string, execId: string, line: string): Promise<void> {
+    const t = await this.live(ns, id);
+    const p = this.proc(t, execId);
+    if (p.status === 'stopped') throw notFound(`process ${execId || id} already finished`);
+    let fh;
+    try {
+      fh = await open(procFiles(p.dir).control, fsc.O_WRONLY | fsc.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENXIO' || code === 'ENOENT')
+        throw failedPrecondition(`process ${execId || id} has no monitor listening`);
+      throw err;
+    }
+    try {
+      await fh.write(line);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Unmounts and removes what a task owns on the host. */
+  private async teardown(t: TaskRecord): Promise<void> {
+    for (const p of [t.init, ...Object.values(t.execs)]) this.unwatch(t, p);
+    if (t.mounted) {
+      try {
+        unmount(join(t.bundle, 'rootfs'));
+      } catch (err) {
+        if (!/EINVAL|ENOENT/.test(String(err))) throw err;
+      }
+    }
+    await Promise.all([t.init, ...Object.values(t.execs)].map((p) => unlinkQuiet(p.attach)));
+    await removeBundle(t.bundle);
+  }
+
+  private async undoCreate(t: TaskRecord): Promise<void> {
+    await this.runc(t)
+      .delete(t.id, true)
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    const pid = await readFile(procFiles(t.bundle).pid, 'utf8').catch(() => '');
+    if (monitorAlive(Number(pid))) await this.exitAfterKill({ ...t.init, monitorPid: Number(pid) });
+    await this.teardown(t);
+    const prev = t.restartCount > 0 || t.startedAt;
+    if (prev) await this.d.store.put({ ...t, deleted: true, init: { ...t.init, status: 'stopped' } });
+    else await this.d.store.remove(t.ns, t.id);
+  }
+}
+
+const procKey = (ns: string, id: string, execId: string) => `${ns}/${id}/${execId}`;
+
+function parseSpec(c: Container): {
+  root?: { path?: string; readonly?: boolean };
+  process?: Record<string, unknown>;
+  [k: string]: unknown;
+} {
+  if (!c.spec?.value?.length) throw failedPrecondition(`container ${c.id} has no spec`);
+  try {
+    return JSON.parse(Buffer.from(c.spec.value).toString('utf8')) as ReturnType<typeof parseSpec>;
+  } catch {
+    throw invalidArgument(`container ${c.id}: spec is not valid JSON`);
+  }
+}
+
+function recordExit(e: ExitInfo): Partial<ProcRecord> {
+  return { status: 'stopped', pid: e.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt.toISOString() };
+}
+
+function exitOf(p: ProcRecord): ExitInfo {
+  return {
+    pid: p.pid,
+    exitStatus: p.exitStatus ?? 0,
+    exitedAt: p.exitedAt ? new Date(p.exitedAt) : new Date(0),
+  };
+}
+
+function view(t: TaskRecord, p: ProcRecord): ProcessView {
+  return {
+    containerId: t.id,
+    execId: p.execId,
+    pid: p.pid,
+    status: p.status === 'creating' ? 'created' : p.status,
+    stdin: p.stdin,
+    stdout: p.stdout,
+    stderr: p.stderr,
+    terminal: p.terminal,
+    exitStatus: p.exitStatus ?? 0,
+    exitedAt: p.exitedAt ? new Date(p.exitedAt) : undefined,
+  };
+}
+
+async function removeProcFiles(p: ProcRecord): Promise<void> {
+  const f = procFiles(p.dir);
+  await Promise.all([f.exit, f.pid, f.control, f.process, p.attach].map(unlinkQuiet));
+  await import('node:fs/promises').then((fs) => fs.rmdir(p.dir).catch(() => undefined));
+}
