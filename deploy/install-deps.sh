@@ -10,6 +10,8 @@ PACKAGES=(
   nats-server       # event bus (JetStream)
   containerd        # ctr, and the benchmark anchor
   runc              # default OCI runtime
+  crun              # alternative OCI runtime (berth run --runtime crun)
+  tini              # init for `berth run --init` (tini-static)
   protobuf-compiler # protoc for proto/ codegen
   libprotobuf-dev   # well-known .proto types (google/protobuf/*.proto)
   openssl

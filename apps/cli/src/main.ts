@@ -17,6 +17,10 @@ import { registerPull } from './commands/pull/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerLogin } from './commands/login/register.js';
 import { registerImages } from './commands/images/register.js';
+import { registerContainerLifecycle } from './commands/container/register.js';
+import { registerContainerViews } from './commands/views/register.js';
+import { registerCtrGroups } from './commands/ctr/register.js';
+import { registerContainerImages } from './commands/snapshot-image/register.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs; the handler chunks (grpc-js
 // above all) are imported after this line and start faster from the second run on.
@@ -60,11 +64,11 @@ export function buildProgram(): Command {
   registerPush(program);
   registerLogin(program);
   registerImages(program);
-  // SEAM: later groups register here, each from src/commands/<group>/register.ts:
-  //   registerImages(program)      `berth images …`      (containerd images v1, berth.images.v1)
-  //   registerContainers(program)  `berth containers …`  (containerd containers v1)
-  //   registerTasks(program)       `berth tasks …`       (containerd tasks v1)
-  //   registerTopLevel(program)    docker-style `run`, `ps`, `pull`, `rm`, `logs`, … built on the above
+  registerContainerLifecycle(program);
+  registerContainerViews(program);
+  registerCtrGroups(program);
+  registerContainerImages(program);
+  // SEAM: `berth network …` (berth-network) and `berth volume …` register here.
   return program;
 }
 

@@ -24,3 +24,4 @@ export { repoRoot, serviceEntry, cliEntry, socketPath } from './paths.js';
 export type { ProcessExit } from './child.js';
 export { startRegistry, registrySkipReason } from './registry.js';
 export type { TestRegistry, StartRegistryOptions } from './registry.js';
+export { reapContainers, umountAll, mountsUnder } from './containers.js';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { reapContainers, umountAll } from './containers.js';
 import { freePort } from './free-port.js';
 import { startNats, type NatsServer } from './nats.js';
 import { socketPath } from './paths.js';
@@ -51,6 +52,9 @@ export async function startSuite(opts: StartSuiteOptions = {}): Promise<Suite> {
     const errors: unknown[] = [];
     for (const svc of [...started].reverse()) await svc.stop().catch((e: unknown) => errors.push(e));
     await nats?.stop().catch((e: unknown) => errors.push(e));
+    // Containers outlive berth-runtime by design; a suite must not.
+    await reapContainers(state).catch((e: unknown) => errors.push(e));
+    await umountAll(tmp.dir);
     await tmp.cleanup().catch((e: unknown) => errors.push(e));
     if (errors.length) throw new AggregateError(errors, 'startSuite: stop failed');
   };

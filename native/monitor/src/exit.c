@@ -29,19 +29,23 @@ void exit_reap(struct monitor *m)
 	}
 }
 
-int exit_write(struct monitor *m)
+void exit_fields(const struct monitor *m, char buf[EXIT_FIELDS_MAX])
 {
 	char ts[RFC3339_LEN];
-	char fields[160];
-	char line[200];
 	format_rfc3339(ts, &m->exited_at);
-	int n = snprintf(fields, sizeof fields,
-			 "\"pid\":%d,\"exit_status\":%d,\"exited_at\":\"%s\"", (int)m->init_pid,
-			 m->exit_status, ts);
+	int n = snprintf(buf, EXIT_FIELDS_MAX, "\"pid\":%d,\"exit_status\":%d,\"exited_at\":\"%s\"",
+			 (int)m->init_pid, m->exit_status, ts);
 	if (m->exit_signal)
-		snprintf(fields + n, sizeof fields - (size_t)n, ",\"signal\":%d", m->exit_signal);
-	n = snprintf(line, sizeof line, "{%s}\n", fields);
+		snprintf(buf + n, EXIT_FIELDS_MAX - (size_t)n, ",\"signal\":%d", m->exit_signal);
+}
+
+int exit_write(struct monitor *m, const char *fields)
+{
+	char line[EXIT_FIELDS_MAX + 4];
+	int n = snprintf(line, sizeof line, "{%s}\n", fields);
 	int r = write_file_atomic(m->opt.exit_file, line, (size_t)n);
+	int err = errno;
 	sync_exited(m, fields);
+	errno = err;
 	return r;
 }

@@ -53,7 +53,7 @@ static int reopen(struct monitor *m, int flags)
 int logfile_open(struct monitor *m)
 {
 	m->log.fd = -1;
-	return reopen(m, 0);
+	return m->opt.log_file ? reopen(m, 0) : 0;
 }
 
 void logfile_close(struct monitor *m)
@@ -108,6 +108,8 @@ static void write_line(struct monitor *m, enum stream s, const char *data, size_
 void logfile_feed(struct monitor *m, enum stream s, const char *data, size_t len)
 {
 	struct line_buf *b = &m->lines[s];
+	if (m->log.fd < 0)
+		return; /* no --log-file (or it could not be reopened after a rotation) */
 	while (len > 0) {
 		const char *nl = memchr(data, '\n', len);
 		size_t take = nl ? (size_t)(nl - data) + 1 : len;

@@ -8,7 +8,8 @@
 
 #include "monitor.h"
 
-/* Open (append) --log-file. 0 or -1 with errno. */
+/* Open (append) --log-file, if given; without it everything here does nothing.
+ * 0 or -1 with errno. */
 int logfile_open(struct monitor *m);
 /* Feed output bytes of a stream; complete lines are written at once. */
 void logfile_feed(struct monitor *m, enum stream s, const char *data, size_t len);

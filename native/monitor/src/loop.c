@@ -2,30 +2,103 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <time.h>
 
 #include "attach.h"
+#include "control.h"
 #include "exit.h"
 #include "self_pipe.h"
 #include "stdio.h"
+#include "util.h"
 
 #define DRAIN_TIMEOUT_MS 5000
-#define MAX_POLL	 (5 + MAX_CLIENTS)
+#define MAX_POLL	 (7 + MAX_CLIENTS)
 
-enum kind { K_SIGNAL, K_OUT, K_ERR, K_LISTEN, K_STDIN, K_CLIENT };
+/* Handled in this order within one wake-up (the order fds are added): accepting before
+ * reading output means a client that connected before `runtime start` sees all of it. */
+enum kind { K_SIGNAL, K_LISTEN, K_CONTROL, K_OUT, K_ERR, K_STDIN, K_STDIN_PATH, K_CLIENT };
 
-static long long mono_ms(void)
+struct poll_set {
+	struct pollfd pfd[MAX_POLL];
+	int kind[MAX_POLL];
+	int idx[MAX_POLL];
+	int n;
+};
+
+static void add(struct poll_set *p, int fd, short events, int kind, int idx)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	p->pfd[p->n] = (struct pollfd){.fd = fd, .events = events};
+	p->kind[p->n] = kind;
+	p->idx[p->n] = idx;
+	p->n++;
+}
+
+static void build(struct monitor *m, struct poll_set *p)
+{
+	/* Input sources are read only into an empty stdin buffer: a container that does not
+	 * read its stdin pushes back on the clients instead of growing the buffer. */
+	bool want_input = m->in_len == 0;
+	p->n = 0;
+	add(p, m->sig_rd, POLLIN, K_SIGNAL, 0);
+	if (m->attach_fd >= 0)
+		add(p, m->attach_fd, POLLIN, K_LISTEN, 0);
+	if (m->ctl.fd >= 0)
+		add(p, m->ctl.fd, POLLIN, K_CONTROL, 0);
+	if (m->out_fd >= 0)
+		add(p, m->out_fd, POLLIN, K_OUT, 0);
+	if (m->err_fd >= 0)
+		add(p, m->err_fd, POLLIN, K_ERR, 0);
+	if (!want_input && m->in_fd >= 0)
+		add(p, m->in_fd, POLLOUT, K_STDIN, 0);
+	if (want_input && m->path_in >= 0)
+		add(p, m->path_in, POLLIN, K_STDIN_PATH, 0);
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		const struct client *c = &m->clients[i];
+		if (c->fd >= 0 && c->stdin_done)
+			add(p, c->fd, 0, K_CLIENT, i); /* POLLHUP/POLLERR only */
+		else if (c->fd >= 0 && want_input)
+			add(p, c->fd, POLLIN, K_CLIENT, i);
+	}
+}
+
+static void dispatch(struct monitor *m, int kind, int idx, int fd)
+{
+	switch (kind) {
+	case K_SIGNAL:
+		self_pipe_drain(m->sig_rd);
+		exit_reap(m);
+		break;
+	case K_LISTEN:
+		attach_accept(m);
+		break;
+	case K_CONTROL:
+		control_on_readable(m);
+		break;
+	case K_OUT:
+		stdio_on_readable(m, STREAM_STDOUT);
+		break;
+	case K_ERR:
+		stdio_on_readable(m, STREAM_STDERR);
+		break;
+	case K_STDIN:
+		stdio_flush_stdin(m);
+		break;
+	case K_STDIN_PATH:
+		if (m->in_len == 0)
+			stdio_read_input(m, m->path_in);
+		break;
+	case K_CLIENT: {
+		/* an earlier handler may have dropped it, or filled the stdin buffer */
+		const struct client *c = &m->clients[idx];
+		if (c->fd == fd && (c->stdin_done || m->in_len == 0))
+			attach_on_client(m, idx);
+		break;
+	}
+	}
 }
 
 void loop_run(struct monitor *m)
 {
-	struct pollfd pfd[MAX_POLL];
-	int kind[MAX_POLL];
-	int idx[MAX_POLL];
+	struct poll_set p;
 	long long deadline = -1;
 
 	exit_reap(m); /* the container may already be gone */
@@ -36,31 +109,7 @@ void loop_run(struct monitor *m)
 			if (deadline < 0)
 				deadline = mono_ms() + DRAIN_TIMEOUT_MS;
 		}
-		int n = 0;
-#define ADD(fd_, ev_, k_, i_)                                                                      \
-	do {                                                                                       \
-		pfd[n].fd = (fd_);                                                                 \
-		pfd[n].events = (ev_);                                                             \
-		pfd[n].revents = 0;                                                                \
-		kind[n] = (k_);                                                                    \
-		idx[n] = (i_);                                                                     \
-		n++;                                                                               \
-	} while (0)
-		ADD(m->sig_rd, POLLIN, K_SIGNAL, 0);
-		if (m->out_fd >= 0)
-			ADD(m->out_fd, POLLIN, K_OUT, 0);
-		if (m->err_fd >= 0)
-			ADD(m->err_fd, POLLIN, K_ERR, 0);
-		if (m->attach_fd >= 0)
-			ADD(m->attach_fd, POLLIN, K_LISTEN, 0);
-		if (m->in_len > m->in_off && m->in_fd >= 0) {
-			ADD(m->in_fd, POLLOUT, K_STDIN, 0);
-		} else {
-			for (int i = 0; i < MAX_CLIENTS; i++)
-				if (m->clients[i] >= 0)
-					ADD(m->clients[i], POLLIN, K_CLIENT, i);
-		}
-#undef ADD
+		build(m, &p);
 		int timeout = -1;
 		if (deadline >= 0) {
 			long long left = deadline - mono_ms();
@@ -68,36 +117,13 @@ void loop_run(struct monitor *m)
 				break;
 			timeout = (int)left;
 		}
-		int r = poll(pfd, (nfds_t)n, timeout);
+		int r = poll(p.pfd, (nfds_t)p.n, timeout);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			break;
-		for (int i = 0; i < n; i++) {
-			if (!pfd[i].revents)
-				continue;
-			switch (kind[i]) {
-			case K_SIGNAL:
-				self_pipe_drain(m->sig_rd);
-				exit_reap(m);
-				break;
-			case K_OUT:
-				stdio_on_readable(m, STREAM_STDOUT);
-				break;
-			case K_ERR:
-				stdio_on_readable(m, STREAM_STDERR);
-				break;
-			case K_LISTEN:
-				attach_accept(m);
-				break;
-			case K_STDIN:
-				stdio_flush_stdin(m);
-				break;
-			case K_CLIENT:
-				if (m->clients[idx[i]] == pfd[i].fd && m->in_len == 0)
-					attach_on_client(m, idx[i]);
-				break;
-			}
-		}
+		for (int i = 0; i < p.n; i++)
+			if (p.pfd[i].revents)
+				dispatch(m, p.kind[i], p.idx[i], p.pfd[i].fd);
 	}
 }

@@ -1,4 +1,5 @@
-/* The event loop: container output, attach clients, signals (reaping). */
+/* The event loop: signals (reaping), attach clients, control commands, container output,
+ * and input for the container (attach clients, the stdin FIFO). */
 #ifndef BERTH_LOOP_H
 #define BERTH_LOOP_H
 

@@ -14,7 +14,9 @@
 #define LINE_MAX_BYTES (16 * 1024) /* docker splits log lines at 16 KiB */
 #define OUT_BUF_BYTES  (32 * 1024)
 #define IN_BUF_BYTES   4096
+#define CONTROL_LINE   128 /* longest control command; longer lines are malformed */
 
+/* Values match the attach frame's stream byte minus one (see attach.h). */
 enum stream { STREAM_STDOUT = 0, STREAM_STDERR = 1 };
 
 struct line_buf {
@@ -29,16 +31,31 @@ struct log_file {
 	char out[OUT_BUF_BYTES];
 };
 
+struct client {
+	int fd;		 /* -1: free slot */
+	bool stdin_done; /* sent EOF (shutdown(SHUT_WR)): still gets output, no longer read */
+};
+
+struct control {
+	int fd;	   /* the --control FIFO, -1 if none */
+	bool skip; /* discarding the rest of an over-long line */
+	size_t len;
+	char line[CONTROL_LINE];
+};
+
 struct monitor {
 	struct cli opt;
-	int sync_fd;   /* -1 when absent or closed by the reader */
-	int sig_rd;    /* self-pipe read end */
-	int out_fd;    /* container stdout pipe, or the pty master */
-	int err_fd;    /* container stderr pipe, -1 with a terminal */
-	int in_fd;     /* container stdin (pipe write end or pty master), -1 if none */
-	int attach_fd; /* listening attach socket, -1 if none */
-	int clients[MAX_CLIENTS];
-	pid_t init_pid;
+	int sync_fd;	 /* -1 when absent or closed by the reader */
+	int sig_rd;	 /* self-pipe read end */
+	int out_fd;	 /* container stdout pipe, or the pty master */
+	int err_fd;	 /* container stderr pipe, -1 with a terminal */
+	int in_fd;	 /* container stdin (pipe write end or pty master), -1 if none */
+	int attach_fd;	 /* listening attach socket, -1 if none */
+	int path_out[2]; /* --stdout-path / --stderr-path by enum stream; -1: none or given up */
+	int path_in;	 /* --stdin-path, -1 if none */
+	struct control ctl;
+	struct client clients[MAX_CLIENTS];
+	pid_t init_pid; /* the container's init, or the exec'd process with --exec */
 	bool exited;
 	int exit_status; /* 0-255, 128+signal when killed */
 	int exit_signal; /* 0 when it exited normally */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,17 @@
 
 #define MAX_ARGS 16
 
-static void pid_file_path(const struct monitor *m, char *buf, size_t cap)
+const char *runtime_verb(const struct monitor *m)
 {
-	snprintf(buf, cap, "%s/init.pid", m->opt.bundle);
+	return m->opt.exec_process ? "exec" : "create";
+}
+
+void runtime_pid_file(const struct monitor *m, char *buf, size_t cap)
+{
+	if (m->opt.exec_id)
+		snprintf(buf, cap, "%s/exec-%s.pid", m->opt.bundle, m->opt.exec_id);
+	else
+		snprintf(buf, cap, "%s/init.pid", m->opt.bundle);
 }
 
 /* Build "<runtime> [--root R] <args...>" into argv (NULL-terminated). */
@@ -57,46 +66,55 @@ static int run(const struct monitor *m, const char *const *args, int in, int out
 	return status;
 }
 
-int runtime_create(const struct monitor *m, const char *console_socket, int in, int out, int err)
+int runtime_launch(const struct monitor *m, const char *console_socket, int in, int out, int err)
 {
 	char pidfile[PATH_MAX];
-	pid_file_path(m, pidfile, sizeof pidfile);
-	unlink(pidfile);
-	const char *args[] = {"create",
-			      "--bundle",
-			      m->opt.bundle,
-			      "--pid-file",
-			      pidfile,
-			      console_socket ? "--console-socket" : m->opt.id,
-			      console_socket ? console_socket : NULL,
-			      console_socket ? m->opt.id : NULL,
-			      NULL};
+	const char *args[MAX_ARGS];
+	size_t n = 0;
+	runtime_pid_file(m, pidfile, sizeof pidfile);
+	unlink(pidfile); /* a stale one would name some other process */
+	if (m->opt.exec_process) {
+		/* --detach: runc returns once the process runs; it stays ours through the
+		 * subreaper, like the container's init after create. */
+		args[n++] = "exec";
+		args[n++] = "--detach";
+		args[n++] = "--process";
+		args[n++] = m->opt.exec_process;
+	} else {
+		args[n++] = "create";
+		args[n++] = "--bundle";
+		args[n++] = m->opt.bundle;
+	}
+	args[n++] = "--pid-file";
+	args[n++] = pidfile;
+	if (console_socket) {
+		args[n++] = "--console-socket";
+		args[n++] = console_socket;
+	}
+	args[n++] = m->opt.id;
+	args[n] = NULL;
 	return run(m, args, in, out, err);
 }
 
-int runtime_start(const struct monitor *m, int err)
+void runtime_abandon(const struct monitor *m)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	const char *args[] = {"start", m->opt.id, NULL};
-	int status = run(m, args, null, err, err);
-	close(null);
-	return status;
-}
-
-int runtime_delete(const struct monitor *m)
-{
+	if (m->opt.exec_process) {
+		pid_t pid = runtime_read_pid(m);
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		return;
+	}
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	const char *args[] = {"delete", "-f", m->opt.id, NULL};
-	int status = run(m, args, null, null, null);
+	run(m, args, null, null, null);
 	close(null);
-	return status;
 }
 
 pid_t runtime_read_pid(const struct monitor *m)
 {
 	char path[PATH_MAX];
 	char buf[32];
-	pid_file_path(m, path, sizeof path);
+	runtime_pid_file(m, path, sizeof path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;

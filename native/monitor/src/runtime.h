@@ -7,15 +7,23 @@
 
 #include "monitor.h"
 
-/* `<runtime> [--root R] create --bundle B --pid-file B/init.pid [--console-socket S] ID`
- * with the given stdio. console_socket may be NULL. Returns the wait status, or -1. */
-int runtime_create(const struct monitor *m, const char *console_socket, int in, int out, int err);
-/* `<runtime> [--root R] start ID`; its stdout and stderr go to err. Returns the wait status. */
-int runtime_start(const struct monitor *m, int err);
-/* `<runtime> [--root R] delete -f ID`, output discarded. Returns the wait status. */
-int runtime_delete(const struct monitor *m);
-/* Read <bundle>/init.pid; 0 when missing or malformed. */
+/* "create", or "exec" with --exec: for messages. */
+const char *runtime_verb(const struct monitor *m);
+/* Container mode:
+ *   `<runtime> [--root R] create --bundle B --pid-file B/init.pid [--console-socket S] ID`
+ * with --exec:
+ *   `<runtime> [--root R] exec --detach --process P --pid-file B/exec-EID.pid
+ *                              [--console-socket S] ID`
+ * with the given stdio. console_socket may be NULL. Returns the wait status, or -1.
+ * Either way the process it leaves behind is reparented to us (we are a subreaper). */
+int runtime_launch(const struct monitor *m, const char *console_socket, int in, int out, int err);
+/* Undo a successful launch the monitor cannot follow through: `runtime delete -f ID` for a
+ * container, SIGKILL for an exec'd process (still our child, so its pid cannot be reused). */
+void runtime_abandon(const struct monitor *m);
+/* Read the launch's pid file; 0 when missing or malformed. */
 pid_t runtime_read_pid(const struct monitor *m);
+/* The launch's pid file: <bundle>/init.pid, or <bundle>/exec-<EID>.pid with --exec. */
+void runtime_pid_file(const struct monitor *m, char *buf, size_t cap);
 /* Describe a failed wait status in buf ("exit status 1", "killed by signal 9"). */
 void runtime_describe_status(int status, char *buf, size_t cap);
 

@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "attach.h"
 #include "fdpass.h"
+#include "fifo_io.h"
 #include "logfile.h"
 #include "util.h"
 
@@ -109,13 +112,14 @@ void stdio_cleanup(struct child_stdio *cs)
 	}
 }
 
-int stdio_after_create(struct monitor *m, struct child_stdio *cs, char *why, size_t cap)
+int stdio_after_launch(struct monitor *m, struct child_stdio *cs, char *why, size_t cap)
 {
 	if (!m->opt.terminal) {
 		stdio_cleanup(cs);
 		return 0;
 	}
-	/* runc connected and sent the master before `create` returned; it waits in the backlog. */
+	/* runc connected and sent the master before create/exec returned: it waits in the
+	 * backlog. */
 	struct pollfd pfd = {.fd = cs->console_listen, .events = POLLIN};
 	int r;
 	do
@@ -152,16 +156,34 @@ void stdio_on_readable(struct monitor *m, enum stream s)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n <= 0) { /* EOF, or EIO once the pty slave is gone */
-			if (m->in_fd == *fd)
+		/* EOF, or EIO once the pty slave is gone */
+		if (n <= 0) {
+			if (m->in_fd == *fd) { /* the pty: pending input has nowhere to go */
 				m->in_fd = -1;
+				m->in_len = m->in_off = 0;
+			}
 			close_fd(fd);
 			logfile_flush_partial(m, s);
 			return;
 		}
-		attach_broadcast(m, buf, (size_t)n);
+		attach_broadcast(m, s, buf, (size_t)n);
+		fifo_io_write(m, s, buf, (size_t)n);
 		logfile_feed(m, s, buf, (size_t)n);
 	}
+}
+
+ssize_t stdio_read_input(struct monitor *m, int fd)
+{
+	ssize_t n;
+	do
+		n = read(fd, m->in_buf, sizeof m->in_buf);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && m->in_fd >= 0) {
+		m->in_len = (size_t)n;
+		m->in_off = 0;
+		stdio_flush_stdin(m);
+	}
+	return n;
 }
 
 void stdio_flush_stdin(struct monitor *m)
@@ -189,11 +211,15 @@ void stdio_flush_stdin(struct monitor *m)
 
 void stdio_close_stdin(struct monitor *m)
 {
-	if (!m->opt.stdin_once || m->in_fd < 0)
+	if (m->in_fd < 0)
 		return;
 	if (m->in_fd == m->out_fd) {
+		/* A pty has no half-close: the line discipline turns VEOF into the reader's EOF
+		 * (at the start of a line; mid-line it only pushes the line out). */
+		struct termios t;
+		char eof = tcgetattr(m->in_fd, &t) == 0 ? (char)t.c_cc[VEOF] : 4;
 		if (m->in_len + 1 <= sizeof m->in_buf)
-			m->in_buf[m->in_len++] = 4; /* ^D: the tty's EOF */
+			m->in_buf[m->in_len++] = eof;
 		stdio_flush_stdin(m);
 		return;
 	}
@@ -201,4 +227,11 @@ void stdio_close_stdin(struct monitor *m)
 	close(m->in_fd);
 	m->in_fd = -1;
 	m->in_len = m->in_off = 0;
+}
+
+void stdio_resize(struct monitor *m, unsigned short cols, unsigned short rows)
+{
+	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	if (m->opt.terminal && m->out_fd >= 0 && ioctl(m->out_fd, TIOCSWINSZ, &ws) < 0)
+		fprintf(stderr, "berth-monitor: resize: %s\n", strerror(errno));
 }

@@ -3,10 +3,11 @@
 #define BERTH_STDIO_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "monitor.h"
 
-/* What `runtime create` gets as stdio, and what it needs for a terminal. */
+/* What `runtime create` / `runtime exec` gets as stdio, and what it needs for a terminal. */
 struct child_stdio {
 	int in, out, err;     /* the runtime's (and, without a terminal, the container's) fds */
 	int capture;	      /* our read end of out/err: the runtime's error message */
@@ -17,19 +18,25 @@ struct child_stdio {
 
 /* Create pipes (or the console socket); fills m->out_fd/err_fd/in_fd for pipes. Dies. */
 void stdio_setup(struct monitor *m, struct child_stdio *cs);
-/* After a successful create: close the container's ends, receive the pty master.
+/* After a successful create/exec: close the container's ends, receive the pty master.
  * Returns 0 or -1 with a reason in why. */
-int stdio_after_create(struct monitor *m, struct child_stdio *cs, char *why, size_t cap);
+int stdio_after_launch(struct monitor *m, struct child_stdio *cs, char *why, size_t cap);
 /* Close everything stdio_setup opened that is still open on the child side. */
 void stdio_cleanup(struct child_stdio *cs);
 /* A pipe for the runtime's own output: p[0] ours (non-blocking), p[1] its. Dies. */
 void stdio_capture_pipe(int p[2]);
-/* Read what is readable on the stream's fd: broadcast to attach clients and feed the log.
- * Closes the fd (sets it to -1) at EOF or on a hang-up. */
+/* Read what is readable on the stream's fd: send it to attach clients, the stdout/stderr
+ * paths and the log. Closes the fd (sets it to -1) at EOF or on a hang-up. */
 void stdio_on_readable(struct monitor *m, enum stream s);
+/* One read(2) from an input source (attach client, stdin FIFO) into the stdin buffer, which
+ * must be empty, and push it on; input is dropped when the container has no stdin.
+ * Returns read's result (errno kept): >0 bytes, 0 at EOF, -1 (EAGAIN: nothing yet). */
+ssize_t stdio_read_input(struct monitor *m, int fd);
 /* Push pending stdin bytes to the container; drops them when the container closed stdin. */
 void stdio_flush_stdin(struct monitor *m);
-/* The attach client sent EOF: with --stdin-once, close (pipe) or send ^D (pty). */
+/* End the container's input: close the stdin pipe, or send VEOF (^D) through the pty. */
 void stdio_close_stdin(struct monitor *m);
+/* Set the terminal size (TIOCSWINSZ on the pty master); nothing without a terminal. */
+void stdio_resize(struct monitor *m, unsigned short cols, unsigned short rows);
 
 #endif

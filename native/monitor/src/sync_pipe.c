@@ -19,10 +19,11 @@ static void send_line(struct monitor *m, const char *line, size_t len)
 	}
 }
 
-void sync_started(struct monitor *m, pid_t pid)
+void sync_launched(struct monitor *m, pid_t pid)
 {
 	char line[64];
-	int n = snprintf(line, sizeof line, "{\"type\":\"started\",\"pid\":%d}\n", (int)pid);
+	int n = snprintf(line, sizeof line, "{\"type\":\"%s\",\"pid\":%d}\n",
+			 m->opt.exec_process ? "started" : "created", (int)pid);
 	send_line(m, line, (size_t)n);
 }
 

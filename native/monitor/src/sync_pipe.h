@@ -3,18 +3,23 @@
  * One JSON object per line ("\n"-terminated), written with a single write(2).
  * Mirror this as a TS type in libs/runtime.
  *
+ *   {"type":"created","pid":P}
+ *       container mode: `runtime create` succeeded; P is the container's init pid (read from
+ *       <bundle>/init.pid). The container is not started: the caller runs `runtime start ID`.
  *   {"type":"started","pid":P}
- *       `runtime create` and `runtime start` succeeded; P is the container's init pid
- *       (read from <bundle>/init.pid).
+ *       --exec mode: `runtime exec --detach` succeeded; P is the exec'd process's pid (read
+ *       from <bundle>/exec-<EID>.pid).
  *   {"type":"error","kind":K,"message":M}
- *       create or start failed; K is "NotFound" | "FailedPrecondition" | "Internal"
- *       (errdefs names), M is the runtime's stderr (trimmed) or the monitor's own reason.
- *       The monitor exits with status 1 right after, and it has already run
- *       `runtime delete -f ID` when `start` failed after a successful `create`.
+ *       create/exec or the monitor's own setup failed; K is "NotFound" |
+ *       "FailedPrecondition" | "Internal" (errdefs names), M is the runtime's stderr
+ *       (trimmed) or the monitor's own reason. The monitor exits with status 1 right after.
+ *       When the runtime succeeded but the monitor could not take over (no pty master, no
+ *       pid file) it has already run `runtime delete -f ID` (container) or SIGKILLed the
+ *       exec'd process.
  *   {"type":"exited","pid":P,"exit_status":N,"exited_at":T[,"signal":S]}
- *       the init process was reaped, its output drained and the exit file written;
- *       same fields as the exit file. Best effort: a reader that has gone away misses it,
- *       the exit file is the record.
+ *       the process was reaped, its output drained and the exit file written; same fields
+ *       as the exit file. Best effort: a reader that has gone away misses it, the exit file
+ *       is the record.
  *
  * Nothing else is ever written on the fd. Writes ignore EPIPE (SIGPIPE is ignored). */
 #ifndef BERTH_SYNC_PIPE_H
@@ -29,7 +34,8 @@
 #define SYNC_KIND_PRECONDITION "FailedPrecondition"
 #define SYNC_KIND_INTERNAL     "Internal"
 
-void sync_started(struct monitor *m, pid_t pid);
+/* Report "created" (container mode) or "started" (--exec) with the process's pid. */
+void sync_launched(struct monitor *m, pid_t pid);
 /* Report {"type":"exited",...}: the body is the exit-file JSON without braces. */
 void sync_exited(struct monitor *m, const char *fields);
 /* Report an error of the given kind and exit(1). */

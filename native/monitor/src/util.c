@@ -89,6 +89,13 @@ int set_cloexec(int fd, bool on)
 	return fcntl(fd, F_SETFD, fl);
 }
 
+long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void format_rfc3339(char out[RFC3339_LEN], const struct timespec *ts)
 {
 	struct tm tm;

@@ -20,6 +20,8 @@ int write_all(int fd, const void *buf, size_t len);
 size_t read_available(int fd, char *buf, size_t cap);
 int set_nonblock(int fd, bool on);
 int set_cloexec(int fd, bool on);
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long long mono_ms(void);
 /* "2026-01-02T03:04:05.123456789Z" (UTC, nine fraction digits). */
 void format_rfc3339(char out[RFC3339_LEN], const struct timespec *ts);
 /* Write data to path via "<path>.tmp" + rename(2). 0 or -1 with errno. */

@@ -1,7 +1,20 @@
 // Black-box tests of berth-monitor against real runc, on a busybox bundle built here.
-// Needs root and runc; skipped otherwise.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+// Needs root and runc; skipped otherwise. runc keeps its state under a private --root.
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { closeSync, constants as fsc, openSync, readSync, writeSync } from 'node:fs';
+import {
+  access,
+  appendFile,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,7 +29,7 @@ const hasRunc = spawnSync('runc', ['--version']).status === 0;
 const BUSYBOX = '/bin/busybox';
 
 type SyncMessage =
-  | { type: 'started'; pid: number }
+  | { type: 'created' | 'started'; pid: number }
   | { type: 'error'; kind: 'NotFound' | 'FailedPrecondition' | 'Internal'; message: string }
   | { type: 'exited'; pid: number; exit_status: number; exited_at: string; signal?: number };
 
@@ -30,6 +43,7 @@ interface ExitFile {
 interface Started {
   id: string;
   dir: string;
+  bundle: string;
   msg: SyncMessage;
   monitorPid: number;
   spawned: ChildProcess;
@@ -37,6 +51,27 @@ interface Started {
   exitFile: string;
   logFile: string;
   attachSocket: string;
+  control: string;
+}
+
+interface StartOptions {
+  terminal?: boolean;
+  attach?: boolean;
+  control?: boolean;
+  /** Run `runc start` after "created" (default); false leaves that to the test. */
+  launch?: boolean;
+  /** Pass --log-file (default). */
+  log?: boolean;
+  flags?: string[];
+  bundle?: string;
+  runtime?: string;
+  id?: string;
+}
+
+/** One stdcopy frame from the attach socket: 1 stdout, 2 stderr, 3 the exit record. */
+interface Frame {
+  stream: number;
+  data: Buffer;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -86,7 +121,8 @@ async function makeBundle(dir: string, args: string[], terminal = false): Promis
   const bin = join(bundle, 'rootfs', 'bin');
   await mkdir(bin, { recursive: true });
   await copyFile(BUSYBOX, join(bin, 'busybox'));
-  for (const applet of ['sh', 'echo', 'sleep', 'cat', 'tty']) await symlink('busybox', join(bin, applet));
+  for (const applet of ['sh', 'echo', 'sleep', 'cat', 'tty', 'stty'])
+    await symlink('busybox', join(bin, applet));
   const r = spawnSync('runc', ['spec'], { cwd: bundle, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`runc spec: ${r.stderr}`);
   const configPath = join(bundle, 'config.json');
@@ -125,35 +161,112 @@ function firstLine(stream: Readable, timeoutMs = 10_000): Promise<SyncMessage> {
   });
 }
 
+/** An attach client that parses the frames it receives. */
+class AttachClient {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<void>;
+  private pending = Buffer.alloc(0);
+
+  private constructor(readonly sock: Socket) {
+    sock.on('data', (b: Buffer) => {
+      this.pending = Buffer.concat([this.pending, b]);
+      while (this.pending.length >= 8) {
+        const len = this.pending.readUInt32BE(4);
+        if (this.pending.length < 8 + len) break;
+        expect([...this.pending.subarray(1, 4)]).toEqual([0, 0, 0]);
+        this.frames.push({ stream: this.pending[0], data: this.pending.subarray(8, 8 + len) });
+        this.pending = this.pending.subarray(8 + len);
+      }
+    });
+    this.closed = new Promise((resolve) => sock.on('close', () => resolve()));
+  }
+
+  static async connect(path: string): Promise<AttachClient> {
+    const sock = connect(path);
+    await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+    return new AttachClient(sock);
+  }
+
+  /** Everything received on one stream, concatenated. */
+  text(stream: number): string {
+    return Buffer.concat(this.frames.filter((f) => f.stream === stream).map((f) => f.data)).toString('utf8');
+  }
+
+  async waitFor(stream: number, want: string, timeoutMs = 5000): Promise<void> {
+    await waitFor(
+      `attach stream ${stream} to contain ${JSON.stringify(want)} (got ${JSON.stringify(this.text(stream))})`,
+      async () => (this.text(stream).includes(want) ? true : undefined),
+      timeoutMs,
+    );
+  }
+
+  /** The exit record of the last frame, after the monitor has closed the connection. */
+  async exitRecord(): Promise<ExitFile> {
+    await this.closed;
+    expect(this.pending.length).toBe(0);
+    const last = this.frames.at(-1);
+    expect(last?.stream).toBe(3);
+    expect(this.frames.filter((f) => f.stream === 3)).toHaveLength(1);
+    return JSON.parse(last!.data.toString('utf8')) as ExitFile;
+  }
+}
+
+/** Read what a non-blocking FIFO read end holds now ('' when empty). */
+function drainFifo(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
   const dirs: string[] = [];
   const ids: string[] = [];
   const monitors: number[] = [];
+  let runcRoot = '';
   let seq = 0;
 
-  beforeAll(() => {
+  const runc = (...args: string[]): SpawnSyncReturns<string> =>
+    spawnSync('runc', ['--root', runcRoot, ...args], { encoding: 'utf8' });
+
+  function runcStart(id: string): void {
+    const r = runc('start', id);
+    if (r.status !== 0) throw new Error(`runc start: ${r.stderr}`);
+  }
+
+  beforeAll(async () => {
     const r = spawnSync('make', ['-C', root, '-s'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`make: ${r.stdout}${r.stderr}`);
+    runcRoot = await mkdtemp(join(tmpdir(), 'berth-mon-runc-'));
+    dirs.push(runcRoot);
   });
 
   afterAll(async () => {
-    for (const id of ids) spawnSync('runc', ['delete', '-f', id]);
+    for (const id of new Set(ids)) runc('delete', '-f', id);
     for (const pid of monitors) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(
-    args: string[],
-    opts: { terminal?: boolean; attach?: boolean; flags?: string[]; bundle?: string; runtime?: string } = {},
-  ): Promise<Started> {
+  async function start(args: string[], opts: StartOptions = {}): Promise<Started> {
     const dir = await mkdtemp(join(tmpdir(), 'berth-mon-'));
     dirs.push(dir);
-    const id = `bmtest-${process.pid}-${++seq}`;
+    const id = opts.id ?? `bmtest-${process.pid}-${++seq}`;
     ids.push(id);
     const bundle = opts.bundle ?? (await makeBundle(dir, args, opts.terminal));
     const exitFile = join(dir, 'exit.json');
     const logFile = join(dir, 'ctr.log');
     const attachSocket = join(dir, 'attach.sock');
+    const control = join(dir, 'control');
     const pidfile = join(dir, 'monitor.pid');
     const argv = [
       '--id',
@@ -162,10 +275,11 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
       bundle,
       '--runtime',
       opts.runtime ?? 'runc',
+      '--runtime-root',
+      runcRoot,
       '--exit-file',
       exitFile,
-      '--log-file',
-      logFile,
+      ...(opts.log === false ? [] : ['--log-file', logFile]),
       '--sync-fd',
       '3',
       '--pidfile',
@@ -173,6 +287,7 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
       '--detach',
       ...(opts.terminal ? ['--terminal'] : []),
       ...(opts.attach ? ['--attach-socket', attachSocket] : []),
+      ...(opts.control ? ['--control', control] : []),
       ...(opts.flags ?? []),
     ];
     const spawned = spawn(BIN, argv, { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
@@ -184,12 +299,25 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
       await waitFor('pidfile', async () => (await readFile(pidfile, 'utf8')) || undefined),
     );
     monitors.push(monitorPid);
-    return { id, dir, msg, monitorPid, spawned, spawnedExit, exitFile, logFile, attachSocket };
+    if (msg.type === 'created' && opts.launch !== false) runcStart(id);
+    return {
+      id,
+      dir,
+      bundle,
+      msg,
+      monitorPid,
+      spawned,
+      spawnedExit,
+      exitFile,
+      logFile,
+      attachSocket,
+      control,
+    };
   }
 
-  it('reports started, logs stdout/stderr as json-file lines, records exit status 3', async () => {
+  it('reports created, logs stdout/stderr as json-file lines, records exit status 3', async () => {
     const t = await start(['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
-    expect(t.msg).toMatchObject({ type: 'started', pid: expect.any(Number) });
+    expect(t.msg).toMatchObject({ type: 'created', pid: expect.any(Number) });
     const exit = await readExit(t.exitFile);
     expect(exit.exit_status).toBe(3);
     expect(exit.signal).toBeUndefined();
@@ -206,9 +334,34 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     await waitFor('monitor exit', async () => (alive(t.monitorPid) ? undefined : true));
   });
 
+  it('only creates: the caller runs `runc start`; an init killed before its start is an exit', async () => {
+    const t = await start(['sh', '-c', 'echo started; exit 0'], { launch: false });
+    expect(t.msg).toMatchObject({ type: 'created', pid: expect.any(Number) });
+    const pid = (t.msg as { pid: number }).pid;
+    const state = JSON.parse(runc('state', t.id).stdout) as { status: string; pid: number };
+    expect(state).toMatchObject({ status: 'created', pid });
+    await sleep(200);
+    expect(alive(t.monitorPid)).toBe(true);
+    await expect(access(t.exitFile)).rejects.toThrow();
+    expect(await readLog(t.logFile)).toEqual([]);
+    runcStart(t.id);
+    expect(await readExit(t.exitFile)).toMatchObject({ pid, exit_status: 0 });
+    expect((await readLog(t.logFile)).map((l) => l.log)).toEqual(['started\n']);
+
+    const u = await start(['sleep', '60'], { launch: false });
+    expect(u.msg.type).toBe('created');
+    expect(runc('delete', '-f', u.id).status).toBe(0);
+    expect(await readExit(u.exitFile)).toMatchObject({
+      pid: (u.msg as { pid: number }).pid,
+      exit_status: 137,
+      signal: 9,
+    });
+    await waitFor('monitor exit', async () => (alive(u.monitorPid) ? undefined : true));
+  });
+
   it('stays small (RSS < 1 MiB) and records 137 for a container killed with SIGKILL', async () => {
     const t = await start(['sleep', '60']);
-    expect(t.msg.type).toBe('started');
+    expect(t.msg.type).toBe('created');
     await sleep(200);
     const rss = rssKiB(t.monitorPid);
     console.log(`berth-monitor RSS while a container runs: ${rss} KiB`);
@@ -218,7 +371,7 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     process.kill(t.monitorPid, 'SIGTERM');
     await sleep(100);
     expect(alive(t.monitorPid)).toBe(true);
-    expect(spawnSync('runc', ['kill', t.id, 'KILL']).status).toBe(0);
+    expect(runc('kill', t.id, 'KILL').status).toBe(0);
     const exit = await readExit(t.exitFile);
     expect(exit).toMatchObject({ exit_status: 137, signal: 9 });
   });
@@ -227,7 +380,7 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     const t = await start(['sh', '-c', 'i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done'], {
       flags: ['--log-max-size', '2048', '--log-max-files', '3'],
     });
-    expect(t.msg.type).toBe('started');
+    expect(t.msg.type).toBe('created');
     await readExit(t.exitFile);
     const names = (await readdir(t.dir)).filter((n) => n.startsWith('ctr.log')).sort();
     expect(names).toEqual(['ctr.log', 'ctr.log.1', 'ctr.log.2']);
@@ -242,41 +395,181 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     expect(older.length).toBeGreaterThan(0);
   });
 
-  it('serves attach: output to clients, client bytes to stdin, EOF closes stdin with --stdin-once', async () => {
+  it('serves attach: output to every client, client bytes to stdin, EOF closes stdin with --stdin-once', async () => {
     const t = await start(['sh', '-c', 'echo ready; cat; echo done'], {
       attach: true,
       flags: ['--stdin', '--stdin-once'],
     });
-    expect(t.msg.type).toBe('started');
-    const sock = connect(t.attachSocket);
-    await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
-    // a second client sees the same broadcast
-    const other = connect(t.attachSocket);
-    await new Promise<void>((resolve, reject) => other.once('connect', resolve).once('error', reject));
+    expect(t.msg.type).toBe('created');
+    const a = await AttachClient.connect(t.attachSocket);
+    const b = await AttachClient.connect(t.attachSocket); // a second client sees the same output
     await sleep(100); // let the monitor accept both before the echo
-    const both = Promise.all([readUntil(sock, 'ping\n'), readUntil(other, 'ping\n')]);
-    sock.write('ping\n');
-    const [a, b] = await both;
-    expect(a).toContain('ping\n');
-    expect(b).toContain('ping\n');
-    const done = readUntil(other, 'done\n');
-    sock.end(); // EOF → the container's stdin is closed → cat exits
-    expect(await done).toContain('done\n');
-    other.destroy();
+    a.sock.write('ping\n');
+    await Promise.all([a.waitFor(1, 'ping\n'), b.waitFor(1, 'ping\n')]);
+    a.sock.end(); // EOF → the container's stdin is closed → cat exits; a still gets output
+    await Promise.all([a.waitFor(1, 'done\n'), b.waitFor(1, 'done\n')]);
     const exit = await readExit(t.exitFile);
     expect(exit.exit_status).toBe(0);
+    expect(await a.exitRecord()).toEqual(exit);
+    expect(await b.exitRecord()).toEqual(exit);
     const logged = (await readLog(t.logFile)).map((l) => l.log);
     expect(logged).toEqual(expect.arrayContaining(['ping\n', 'done\n']));
-    sock.destroy();
+  });
+
+  it('frames attach output: stdout 1, stderr 2, then the exit record as stream 3', async () => {
+    const t = await start(['sh', '-c', 'cat; echo out1; echo err1 >&2; exit 4'], {
+      attach: true,
+      launch: false,
+      flags: ['--stdin', '--stdin-once'],
+    });
+    expect(t.msg.type).toBe('created');
+    const c = await AttachClient.connect(t.attachSocket); // before start: sees everything
+    runcStart(t.id);
+    c.sock.end('in\n'); // input, then EOF (half-close): the client keeps receiving
+    const record = await c.exitRecord();
+    expect(c.text(1)).toBe('in\nout1\n');
+    expect(c.text(2)).toBe('err1\n');
+    // stdout (echo of "in", then out1; possibly one read), stderr, exit record: in that order
+    const runs = c.frames.map((f) => f.stream).filter((s, i, all) => i === 0 || all[i - 1] !== s);
+    expect(runs).toEqual([1, 2, 3]);
+    const exit = await readExit(t.exitFile);
+    expect(exit.exit_status).toBe(4);
+    expect(record).toEqual(exit);
   });
 
   it('writes a /dev/pts path with --terminal (pty master over the console socket)', async () => {
     const t = await start(['sh', '-c', 'tty'], { terminal: true });
-    expect(t.msg.type).toBe('started');
+    expect(t.msg.type).toBe('created');
     const exit = await readExit(t.exitFile);
     expect(exit.exit_status).toBe(0);
     const lines = await readLog(t.logFile);
     expect(lines[0]).toMatchObject({ stream: 'stdout', log: expect.stringMatching(/^\/dev\/pts\/\d+\r\n$/) });
+  });
+
+  it('resizes the terminal through the control FIFO', async () => {
+    const t = await start(['sh', '-c', 'stty size; read x; stty size; echo oops >&2'], {
+      terminal: true,
+      attach: true,
+      control: true,
+      launch: false,
+    });
+    expect(t.msg.type).toBe('created');
+    expect((await stat(t.control)).isFIFO()).toBe(true);
+    expect((await stat(t.control)).mode & 0o777).toBe(0o600);
+    const c = await AttachClient.connect(t.attachSocket);
+    await appendFile(t.control, 'resize 80 24\n');
+    runcStart(t.id);
+    await c.waitFor(1, '24 80\r\n');
+    // Written before the newline below, so handled first (see loop.c); junk is ignored.
+    await appendFile(t.control, 'bogus\nresize 1x2\nresize 132 43\n');
+    c.sock.write('\n');
+    await c.waitFor(1, '43 132\r\n');
+    expect((await c.exitRecord()).exit_status).toBe(0);
+    expect(c.text(2)).toBe(''); // a terminal has one stream
+    expect(c.text(1)).toContain('oops');
+    await waitFor('control FIFO removed', async () =>
+      (await access(t.control)
+        .then(() => false)
+        .catch(() => true))
+        ? true
+        : undefined,
+    );
+  });
+
+  it('closes stdin on close-stdin: the pipe, or ^D on a terminal', async () => {
+    const p = await start(['sh', '-c', 'cat; echo after-cat'], { control: true, flags: ['--stdin'] });
+    const q = await start(['sh', '-c', 'cat; echo after-cat'], { control: true, terminal: true });
+    expect([p.msg.type, q.msg.type]).toEqual(['created', 'created']);
+    await sleep(200);
+    expect(alive(p.monitorPid) && alive(q.monitorPid)).toBe(true);
+    await access(p.exitFile).then(
+      () => expect.fail('cat exited before close-stdin'),
+      () => undefined,
+    );
+    for (const t of [p, q]) await appendFile(t.control, 'close-stdin\n');
+    for (const t of [p, q]) {
+      expect((await readExit(t.exitFile)).exit_status).toBe(0);
+      expect((await readLog(t.logFile)).map((l) => l.log).join('')).toContain('after-cat');
+    }
+  });
+
+  it('copies stdio to client FIFOs and files (containerd ctr), without a log file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-mon-fifo-'));
+    dirs.push(dir);
+    const [stdinPath, stdoutPath, stderrPath] = ['in', 'out', 'err.log'].map((n) => join(dir, n));
+    for (const p of [stdinPath, stdoutPath]) expect(spawnSync('mkfifo', [p]).status).toBe(0);
+    const outFd = openSync(stdoutPath, fsc.O_RDONLY | fsc.O_NONBLOCK);
+    try {
+      const t = await start(['sh', '-c', 'cat; echo bye >&2'], {
+        control: true,
+        log: false,
+        flags: ['--stdin-path', stdinPath, '--stdout-path', stdoutPath, '--stderr-path', stderrPath],
+      });
+      expect(t.msg.type).toBe('created');
+      const inFd = openSync(stdinPath, fsc.O_WRONLY | fsc.O_NONBLOCK);
+      writeSync(inFd, 'abc\n');
+      closeSync(inFd); // no EOF for the container: the monitor holds the FIFO open
+      let out = '';
+      await waitFor('stdout FIFO', async () =>
+        (out += drainFifo(outFd)).includes('abc\n') ? true : undefined,
+      );
+      await sleep(100);
+      expect(alive(t.monitorPid)).toBe(true);
+      await appendFile(t.control, 'close-stdin\n');
+      expect((await readExit(t.exitFile)).exit_status).toBe(0);
+      await waitFor('monitor exit', async () => (alive(t.monitorPid) ? undefined : true));
+      out += drainFifo(outFd);
+      expect(out).toBe('abc\n');
+      expect(await readFile(stderrPath, 'utf8')).toBe('bye\n');
+      await expect(access(t.logFile)).rejects.toThrow();
+    } finally {
+      closeSync(outFd);
+    }
+  });
+
+  it('runs a process in a running container with --exec', async () => {
+    const t = await start(['sleep', '60']);
+    expect(t.msg.type).toBe('created');
+    const config = JSON.parse(await readFile(join(t.bundle, 'config.json'), 'utf8')) as {
+      process: { args: string[] };
+    };
+    const processJson = join(t.dir, 'process.json');
+    await writeFile(
+      processJson,
+      JSON.stringify({ ...config.process, args: ['sh', '-c', 'echo from-exec; echo err >&2; exit 5'] }),
+    );
+    const e = await start([], {
+      id: t.id,
+      bundle: t.bundle,
+      flags: ['--exec', processJson, '--exec-id', 'e1'],
+    });
+    expect(e.msg).toMatchObject({ type: 'started', pid: expect.any(Number) });
+    const pid = (e.msg as { pid: number }).pid;
+    expect(Number(await readFile(join(t.bundle, 'exec-e1.pid'), 'utf8'))).toBe(pid);
+    expect(await readExit(e.exitFile)).toMatchObject({ pid, exit_status: 5 });
+    expect((await readLog(e.logFile)).map((l) => [l.log, l.stream])).toEqual(
+      expect.arrayContaining([
+        ['from-exec\n', 'stdout'],
+        ['err\n', 'stderr'],
+      ]),
+    );
+    // the container itself is untouched
+    expect(JSON.parse(runc('state', t.id).stdout)).toMatchObject({ status: 'running' });
+    expect(alive(t.monitorPid)).toBe(true);
+
+    const bad = await start([], {
+      id: `${t.id}-missing`,
+      bundle: t.bundle,
+      flags: ['--exec', processJson, '--exec-id', 'e2'],
+    });
+    expect(bad.msg).toMatchObject({
+      type: 'error',
+      kind: 'NotFound',
+      message: expect.stringMatching(/runc exec/),
+    });
+
+    expect(runc('kill', t.id, 'KILL').status).toBe(0);
+    expect(await readExit(t.exitFile)).toMatchObject({ exit_status: 137 });
   });
 
   it('reports an error quickly for a bad bundle and for a missing runtime', async () => {
@@ -305,7 +598,7 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
 
   it('outlives its parent (double fork) and still writes the exit file', async () => {
     const t = await start(['sh', '-c', 'sleep 1; exit 7']);
-    expect(t.msg.type).toBe('started');
+    expect(t.msg.type).toBe('created');
     // The process we spawned has exited already; the monitor is not its child.
     expect(await t.spawnedExit).toBe(0);
     expect(t.monitorPid).not.toBe(t.spawned.pid);
@@ -317,23 +610,3 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     expect(exit.exit_status).toBe(7);
   });
 });
-
-/** Read from a socket until `want` appears in what was received. */
-function readUntil(sock: Socket, want: string, timeoutMs = 5000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let got = '';
-    const timer = setTimeout(
-      () => reject(new Error(`attach: wanted ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)),
-      timeoutMs,
-    );
-    const onData = (b: Buffer): void => {
-      got += b.toString('utf8');
-      if (got.includes(want)) {
-        clearTimeout(timer);
-        sock.off('data', onData);
-        resolve(got);
-      }
-    };
-    sock.on('data', onData);
-  });
-}
