@@ -136,7 +136,7 @@ export class TasksServer {
     return {};
   }
 
-  async closeIO(req: CloseIORequest, ctx: CallContext): Promise<Empty> {
+  async closeIo(req: CloseIORequest, ctx: CallContext): Promise<Empty> {
     if (req.stdin) await this.tasks.closeStdin(ctx.ns, req.containerId, req.execId);
     return {};
   }
