@@ -15,7 +15,9 @@ import {
   type Suite,
   type TempRoot,
 } from '@berth/testkit';
+import { join } from 'node:path';
 import { missingImagePrerequisite } from './helpers.js';
+import { mountsUnder, run } from './mounts.js';
 import { ctr, ctrOk } from './ctr.js';
 import { makeBusyboxArchive } from './fixtures/images/busybox.js';
 
@@ -146,5 +148,39 @@ describe.skipIf(skip !== undefined)(`ctr run/tasks against berth ${skip ? `(skip
     });
     await ctrOk(suite.address, ['tasks', 'rm', 'long']);
     await ctrOk(suite.address, ['containers', 'rm', 'long', 'short']);
+  });
+
+  it('a kill -9 of berth-runtime in the middle of a task create leaves either a whole task or nothing', async () => {
+    const runcRoot = join(suite.state, 'runtime', 'runc', 'runc', 'default');
+    for (const [i, delayMs] of [0, 40, 80, 160].entries()) {
+      const id = `mid${i}`;
+      await ctrOk(suite.address, ['containers', 'create', IMAGE, id, 'sleep', '1000']);
+      const starting = ctr(suite.address, ['tasks', 'start', '-d', '--null-io', id]);
+      await new Promise((r) => setTimeout(r, delayMs));
+      await (restarted ?? suite.services.runtime!).kill9();
+      await starting;
+      restarted = await startService('runtime', {
+        root: suite.root,
+        state: suite.state,
+        nats: suite.natsUrl,
+      });
+      const known = (await run('runc', ['--root', runcRoot, 'list', '-q']).catch(() => ({ stdout: '' })))
+        .stdout;
+      const rootfs = join(suite.state, 'runtime', 'tasks', 'default', id, 'rootfs');
+      if ((await taskStatus(id)) === undefined) {
+        expect(known.split('\n')).not.toContain(id);
+        expect(mountsUnder(rootfs)).toEqual([]);
+      } else {
+        expect(known.split('\n')).toContain(id);
+        await ctr(suite.address, ['tasks', 'kill', '-s', 'SIGKILL', id]);
+        await waitFor(async () => ((await taskStatus(id)) === 'STOPPED' ? true : undefined), {
+          timeoutMs: 10_000,
+          what: `${id} to stop`,
+        });
+        await ctrOk(suite.address, ['tasks', 'rm', id]);
+      }
+      await ctrOk(suite.address, ['containers', 'rm', id]);
+      expect(mountsUnder(rootfs)).toEqual([]);
+    }
   });
 });
