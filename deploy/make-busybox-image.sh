@@ -18,7 +18,10 @@ root=$work/rootfs
 mkdir -p "$root"/{bin,etc,root} "$work/img"
 install -d -m 1777 "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
-for applet in sh echo ls cat true false env sleep id wget httpd ping ip ps top hostname; do
+for applet in sh echo ls cat true false env sleep id wget httpd ping ip ps top hostname \
+  wc tty pwd stty mkdir rm touch grep head tail sed printf kill nc seq yes date uname dd test \
+  expr find tr cut sort uniq stat ln cp mv chmod chown whoami nslookup ifconfig route netstat \
+  timeout nproc base64 sha256sum md5sum mount df du dirname basename readlink xargs tee vi; do
   ln -s busybox "$root/bin/$applet"
 done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
