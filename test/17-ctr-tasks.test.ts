@@ -68,6 +68,28 @@ describe.skipIf(skip !== undefined)(`ctr run/tasks against berth ${skip ? `(skip
     expect((await ctrOk(suite.address, ['snapshots', 'ls'])).stdout).not.toMatch(/\bc1\b/);
   });
 
+  it('runs a container on crun when ctr asks for it (--runc-binary), through the hybrid-cgroup wrapper', async () => {
+    const r = await ctr(suite.address, [
+      'run',
+      '--rm',
+      ...fifo(),
+      '--runc-binary',
+      'crun',
+      IMAGE,
+      'oncrun',
+      'sh',
+      '-c',
+      'echo crun; exit 5',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('crun\n');
+    expect(r.code).toBe(5);
+    // It ran under crun's state root, not runc's.
+    expect(
+      await run('ls', [join(suite.state, 'runtime', 'runc')]).then((x) => x.stdout.split('\n')),
+    ).toContain('crun');
+  });
+
   it('runs a detached task: ls, ps, exec, pause/resume, kill, delete, with the task events', async () => {
     const since = new Date();
     await ctrOk(suite.address, ['run', '-d', ...fifo(), IMAGE, 'c2', 'sleep', '1000']);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { repoRoot } from './paths.js';
 
 const run = promisify(execFile);
 
@@ -31,17 +32,21 @@ export async function umountAll(dir: string): Promise<void> {
 }
 
 const subdirs = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name);
+  (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
 
 /**
  * Force-deletes the containers under berth-runtime's OCI runtime roots
- * (<state>/runtime/runc/<runtime binary>/<namespace>).
+ * (<state>/runtime/runc/<runtime name>/<namespace>).
  */
 export async function reapContainers(state: string): Promise<void> {
   const base = join(state, 'runtime', 'runc');
-  for (const binary of await subdirs(base)) {
-    for (const ns of await subdirs(join(base, binary))) {
-      const root = join(base, binary, ns);
+  for (const name of await subdirs(base)) {
+    // crun only works here through berth's wrapper (cgroup-hybrid hosts).
+    const binary = name === 'crun' ? join(repoRoot(), 'services', 'runtime', 'bin', 'berth-crun') : name;
+    for (const ns of await subdirs(join(base, name))) {
+      const root = join(base, name, ns);
       for (const id of await subdirs(root)) {
         await run(binary, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
       }

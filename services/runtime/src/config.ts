@@ -12,8 +12,10 @@ import { baseDefaults, parseBaseConfig, type BaseConfig } from '@berth/daemon';
 export interface RuntimeConfig extends BaseConfig {
   /** berth-monitor binary. Default: the one installed beside berth (native/monitor). */
   monitor: string;
-  /** Default OCI runtime (path or name in $PATH); a container may pick another (`--runtime`). */
+  /** The runc binary (path or name in $PATH): the default OCI runtime. */
   runtime: string;
+  /** The crun binary, or a wrapper around it (see bin/berth-crun), for `--runtime crun`. */
+  crun: string;
   /** json-file log rotation: bytes per file (0 = never rotate) and files kept. */
   logMaxSize: number;
   logMaxFiles: number;
@@ -26,21 +28,28 @@ function defaultMonitor(): string {
   return existsSync(built) ? built : '/usr/local/libexec/berth/berth-monitor';
 }
 
+/** crun through the wrapper that makes it work on cgroup-hybrid hosts. */
+function defaultCrun(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'berth-crun');
+}
+
 export const defaults: RuntimeConfig = {
   ...baseDefaults,
   monitor: defaultMonitor(),
   runtime: 'runc',
+  crun: defaultCrun(),
   logMaxSize: 0,
   logMaxFiles: 1,
 };
 
-const OWN = ['monitor', 'runtime', 'logMaxSize', 'logMaxFiles'];
+const OWN = ['monitor', 'runtime', 'crun', 'logMaxSize', 'logMaxFiles'];
 
 export function parseConfig(obj: ConfigObject): RuntimeConfig {
   return {
     ...parseBaseConfig(obj, OWN),
     monitor: field.string(obj, 'monitor'),
     runtime: field.string(obj, 'runtime'),
+    crun: field.string(obj, 'crun'),
     logMaxSize: field.number(obj, 'logMaxSize', 0),
     logMaxFiles: field.number(obj, 'logMaxFiles', 1),
   };

@@ -20,7 +20,9 @@ describe('json-file logs', () => {
     writeFileSync(`${path}.1`, line('stdout', 'one\n', '2026-01-01T00:00:01Z'));
     writeFileSync(
       path,
-      line('stderr', 'two\n', '2026-01-01T00:00:02Z') + line('stdout', 'three\n', '2026-01-01T00:00:03Z') + '{"log":"par',
+      line('stderr', 'two\n', '2026-01-01T00:00:02Z') +
+        line('stdout', 'three\n', '2026-01-01T00:00:03Z') +
+        '{"log":"par',
     );
     const text = async (q: Parameters<typeof readLog>[1]) =>
       (await readLog(path, q, 2)).lines.map((l) => l.data.toString()).join('');
@@ -39,7 +41,8 @@ describe('json-file logs', () => {
     const got: string[] = [];
     const ac = new AbortController();
     const reading = (async () => {
-      for await (const l of followLog(path, offset, all, async () => done, ac.signal, 10)) got.push(l.data.toString());
+      for await (const l of followLog(path, offset, all, async () => done, ac.signal, 10))
+        got.push(l.data.toString());
     })();
     appendFileSync(path, line('stdout', 'b\n', '2026-01-01T00:00:02Z'));
     await new Promise((r) => setTimeout(r, 50));

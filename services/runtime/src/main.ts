@@ -51,7 +51,7 @@ await runService({
       log,
       layout,
       monitor: config.monitor,
-      defaultRuntime: config.runtime,
+      runtimes: { runc: config.runtime, crun: config.crun },
       logMaxSize: config.logMaxSize,
       logMaxFiles: config.logMaxFiles,
     });

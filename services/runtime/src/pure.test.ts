@@ -63,7 +63,11 @@ describe('parsePs', () => {
 
 describe('container state for ps', () => {
   const proc = { execId: '', pid: 7, monitorPid: 8, terminal: false, stdin: '', stdout: '', stderr: '' };
-  const rec = (over: Partial<TaskRecord>, status: TaskRecord['init']['status'], exitStatus?: number): TaskRecord => ({
+  const rec = (
+    over: Partial<TaskRecord>,
+    status: TaskRecord['init']['status'],
+    exitStatus?: number,
+  ): TaskRecord => ({
     ns: 'default',
     id: 'c',
     bundle: '/b',
@@ -96,6 +100,13 @@ describe('container state for ps', () => {
       spec: { typeUrl: 'x', value: Buffer.from(JSON.stringify(spec)) },
     } as unknown as Container;
     const s = summarize(c, rec({ startedAt: new Date().toISOString() }, 'stopped', 2));
-    expect(s).toMatchObject({ name: 'web', image: 'busybox', command: 'sh -c exit 2', state: 'exited', exitStatus: 2, pid: 0 });
+    expect(s).toMatchObject({
+      name: 'web',
+      image: 'busybox',
+      command: 'sh -c exit 2',
+      state: 'exited',
+      exitStatus: 2,
+      pid: 0,
+    });
   });
 });

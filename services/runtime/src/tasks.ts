@@ -14,6 +14,7 @@ import { mountAll, unmount } from '@berth/mount';
 import type { Mount } from '@berth/snapshots';
 import type { Logger } from '@berth/log';
 import type { Container } from '@berth/proto/containers/v1';
+import { Options } from '@berth/proto/runc';
 import {
   attachSocket,
   logFile,
@@ -64,7 +65,8 @@ export interface Deps {
   log: Logger;
   layout: Layout & { runtimeRoot: string };
   monitor: string;
-  defaultRuntime: string;
+  /** OCI runtime binaries by name (`runc`, `crun`); the first is the default. */
+  runtimes: Record<string, string>;
   logMaxSize: number;
   logMaxFiles: number;
 }
@@ -120,7 +122,7 @@ export class TaskManager {
       const prev = await this.d.store.get(ns, id);
       if (prev && !prev.deleted) throw alreadyExists(`task ${id}: already exists`);
       const spec = parseSpec(c);
-      const runtime = c.labels[LABELS.runtime] || this.d.defaultRuntime;
+      const { name: runtimeName, binary: runtime } = this.runtimeFor(c);
       const l = this.d.layout;
       const bundle = await makeBundle(l, ns, id);
       const rootfs = req.rootfs.length
@@ -133,7 +135,7 @@ export class TaskManager {
         id,
         bundle,
         runtime,
-        runtimeRoot: join(l.runtimeRoot, basename(runtime), ns),
+        runtimeRoot: join(l.runtimeRoot, runtimeName, ns),
         mounted: rootfs.length > 0,
         createdAt: new Date().toISOString(),
         init: {
@@ -444,6 +446,24 @@ export class TaskManager {
     const p = execId ? t.execs[execId] : t.init;
     if (!p) throw notFound(`process ${JSON.stringify(execId)} of task ${t.id}: not found`);
     return p;
+  }
+
+  /**
+   * The OCI runtime a container asked for: berth's label, or containerd's runc options
+   * (`ctr run --runc-binary crun`), by name; default runc.
+   */
+  private runtimeFor(c: Container): { name: string; binary: string } {
+    let name = c.labels[LABELS.runtime] ?? '';
+    const o = c.runtime?.options;
+    if (!name && o?.typeUrl === 'containerd.runc.v1.Options' && o.value.length)
+      name = basename(Options.decode(o.value).binaryName);
+    name ||= Object.keys(this.d.runtimes)[0]!;
+    const binary = this.d.runtimes[name];
+    if (!binary)
+      throw invalidArgument(
+        `unknown runtime ${JSON.stringify(name)} (known: ${Object.keys(this.d.runtimes).join(', ')})`,
+      );
+    return { name, binary };
   }
 
   private runc(t: TaskRecord): Runc {
