@@ -90,6 +90,28 @@ describe.skipIf(skip !== undefined)(`ctr run/tasks against berth ${skip ? `(skip
     ).toContain('crun');
   });
 
+  it('removes a container labelled io.berth.auto-remove when it exits, with nobody attached (run -d --rm)', async () => {
+    await ctrOk(suite.address, [
+      'run',
+      '-d',
+      '--null-io',
+      '--label',
+      'io.berth.auto-remove=true',
+      IMAGE,
+      'gone',
+      'sh',
+      '-c',
+      'sleep 0.3',
+    ]);
+    await waitFor(
+      async () =>
+        (await ctrOk(suite.address, ['containers', 'ls', '-q'])).stdout.includes('gone') ? undefined : true,
+      { timeoutMs: 10_000, what: 'the container to remove itself' },
+    );
+    expect((await ctrOk(suite.address, ['snapshots', 'ls'])).stdout).not.toMatch(/\bgone\b/);
+    expect(await taskStatus('gone')).toBeUndefined();
+  });
+
   it('runs a detached task: ls, ps, exec, pause/resume, kill, delete, with the task events', async () => {
     const since = new Date();
     await ctrOk(suite.address, ['run', '-d', ...fifo(), IMAGE, 'c2', 'sleep', '1000']);

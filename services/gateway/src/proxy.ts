@@ -7,8 +7,10 @@
  * as is, and an unreachable backend reported as Unavailable naming the process.
  */
 import type { Metadata } from '@grpc/grpc-js';
+import { existsSync } from 'node:fs';
 import {
   Client,
+  connectivityState,
   credentials,
   status as Status,
   type Server,
@@ -58,6 +60,22 @@ function forwardMetadata(md: Metadata): Metadata {
   return out;
 }
 
+/** How long a call waits for a backend that is reconnecting (e.g. just restarted). */
+const RECONNECT_WAIT_MS = 1_500;
+
+/**
+ * Resolves once the backend's channel is ready, or after RECONNECT_WAIT_MS. A backend that was
+ * restarted leaves the channel in reconnect backoff; without this, calls in the first second
+ * after a restart would fail with Unavailable although the backend is up again. A backend
+ * whose socket file is absent is not waited for: it is not deployed or it is down.
+ */
+function whenReady(client: Client, backend: Backend): Promise<void> {
+  const ch = client.getChannel();
+  if (ch.getConnectivityState(true) === connectivityState.READY || !existsSync(backend.socket))
+    return Promise.resolve();
+  return new Promise((resolve) => client.waitForReady(Date.now() + RECONNECT_WAIT_MS, () => resolve()));
+}
+
 /** Runs before a call is forwarded (e.g. implicit namespace creation); a throw fails the call. */
 export type BeforeForward = (path: string, md: Metadata) => Promise<void>;
 
@@ -78,7 +96,11 @@ export function routeBackend(server: Server, backend: Backend, log: Logger, befo
         call: HookedCall,
         cb?: unknown,
       ) => void;
-      const wrapped = before ? withBefore(handler, path, before) : handler;
+      const gate: BeforeForward = async (p, md) => {
+        await whenReady(client, backend);
+        if (before) await before(p, md);
+      };
+      const wrapped = withBefore(handler, path, gate);
       const ok = server.register(path, wrapped, identity, identity, kind);
       if (!ok) throw new Error(`gateway: method ${path} registered twice`);
     }

@@ -21,6 +21,7 @@ import { TasksServer } from './tasks-server.js';
 import { RuntimeServer } from './runtime-server.js';
 import { cgroupV1Metrics } from './cgroup-metrics.js';
 import { removeLogs } from './bundle.js';
+import { autoRemover } from './auto-remove.js';
 
 await runService({
   name: 'berth-runtime',
@@ -43,7 +44,9 @@ await runService({
         );
       return s;
     };
-    const tasks = new TaskManager({
+    // The task manager, the containers API and auto-remove refer to each other: the closures
+    // below are only called once all three exist (recover() runs after this block).
+    const tasks: TaskManager = new TaskManager({
       store: new TaskStore(db),
       containers: store,
       snapshotMounts: (ns, name, key) => snapshotter(name).mounts(ns, key),
@@ -54,24 +57,30 @@ await runService({
       runtimes: { runc: config.runtime, crun: config.crun },
       logMaxSize: config.logMaxSize,
       logMaxFiles: config.logMaxFiles,
+      onInitExit: (ns, id) => autoRemove(ns, id),
     });
-    await tasks.recover();
+    const autoRemove = autoRemover({
+      containers: store,
+      deleteTask: (ns, id) => tasks.delete(ns, id),
+      deleteContainer: (ns, id) => containers.remove(ns, id),
+      removeSnapshot: (ns, name, key) => snapshotter(name).remove(ns, key),
+      log,
+    });
     const metricsOf = async (ns: string, id: string) => {
       const spec = JSON.parse(await readFile(join(p.tasks, ns, id, 'config.json'), 'utf8')) as {
         linux?: { cgroupsPath?: string };
       };
       return cgroupV1Metrics(spec.linux?.cgroupsPath ?? `/${ns}/${id}`);
     };
+    const containers = new ContainersServer(store, bus, {
+      beforeDelete: (ns, id) => tasks.forget(ns, id),
+      afterDelete: (ns, id) => removeLogs(layout, ns, id),
+    });
+    await tasks.recover();
     return {
       socket: p.socket,
       services: [
-        {
-          def: ContainersService,
-          impl: new ContainersServer(store, bus, {
-            beforeDelete: (ns, id) => tasks.forget(ns, id),
-            afterDelete: (ns, id) => removeLogs(layout, ns, id),
-          }),
-        },
+        { def: ContainersService, impl: containers },
         { def: TasksService, impl: new TasksServer(tasks, metricsOf) },
         { def: RuntimeService, impl: new RuntimeServer(store, tasks, layout, config.logMaxFiles) },
         {

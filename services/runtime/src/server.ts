@@ -79,15 +79,20 @@ export class ContainersServer {
   }
 
   async delete(req: DeleteContainerRequest, ctx: CallContext): Promise<Empty> {
-    await this.store.get(ctx.ns, req.id);
-    await this.cleanup.beforeDelete(ctx.ns, req.id);
-    await this.store.delete(ctx.ns, req.id);
-    await this.cleanup.afterDelete(ctx.ns, req.id);
-    this.bus.publish(
-      ctx.ns,
-      '/containers/delete',
-      packAny('containerd.events.ContainerDelete', ContainerDelete, { id: req.id }),
-    );
+    await this.remove(ctx.ns, req.id);
     return {};
+  }
+
+  /** Deletes the record with its stopped task and logs, and says so on the bus. */
+  async remove(ns: string, id: string): Promise<void> {
+    await this.store.get(ns, id);
+    await this.cleanup.beforeDelete(ns, id);
+    await this.store.delete(ns, id);
+    await this.cleanup.afterDelete(ns, id);
+    this.bus.publish(
+      ns,
+      '/containers/delete',
+      packAny('containerd.events.ContainerDelete', ContainerDelete, { id }),
+    );
   }
 }

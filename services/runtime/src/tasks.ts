@@ -69,6 +69,8 @@ export interface Deps {
   runtimes: Record<string, string>;
   logMaxSize: number;
   logMaxFiles: number;
+  /** Told after an init process's exit is recorded (auto-remove, later restart policies). */
+  onInitExit?(ns: string, id: string, e: ExitInfo): void;
 }
 
 /** Labels berth's clients put on containers to steer their tasks. */
@@ -498,6 +500,7 @@ export class TaskManager {
       this.d.events.exit(ns, { id, execId, pid: p.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
       this.settle(procKey(ns, id, execId), exitOf(p));
     });
+    if (!execId) this.d.onInitExit?.(ns, id, e);
   }
 
   private settle(k: string, e: ExitInfo): void {
