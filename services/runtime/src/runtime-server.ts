@@ -42,8 +42,11 @@ export class RuntimeServer {
   }
 
   async list(req: ListRequest, ctx: CallContext): Promise<ListResponse> {
-    const cs = await this.containers.list(ctx.ns, req.filters);
-    const out = await Promise.all(cs.map(async (c) => summarize(c, await this.tasks.record(ctx.ns, c.id))));
+    const [cs, records] = await Promise.all([
+      this.containers.list(ctx.ns, req.filters),
+      this.tasks.records(ctx.ns),
+    ]);
+    const out = cs.map((c) => summarize(c, records.get(c.id)));
     return { containers: req.all ? out : out.filter((s) => s.state === 'running' || s.state === 'paused') };
   }
 

@@ -57,8 +57,10 @@ export class TaskStore {
     return getOr<TaskRecord>(this.db, recKey(ns, id));
   }
 
-  async all(): Promise<TaskRecord[]> {
-    return (await list<TaskRecord>(this.db, key('v1', 'tasks'))).map(([, r]) => r);
+  /** Every record, or one namespace's. */
+  async all(ns?: string): Promise<TaskRecord[]> {
+    const prefix = ns === undefined ? key('v1', 'tasks') : key('v1', 'tasks', ns);
+    return (await list<TaskRecord>(this.db, prefix)).map(([, r]) => r);
   }
 
   async put(r: TaskRecord): Promise<void> {

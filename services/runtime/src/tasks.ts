@@ -98,9 +98,14 @@ export class TaskManager {
   }
 
   async list(ns: string): Promise<ProcessView[]> {
-    return (await this.d.store.all())
-      .filter((t) => t.ns === ns && !t.deleted && t.init.status !== 'creating')
+    return (await this.d.store.all(ns))
+      .filter((t) => !t.deleted && t.init.status !== 'creating')
       .map((t) => view(t, t.init));
+  }
+
+  /** Every task record of a namespace, deleted ones included, by container id. */
+  async records(ns: string): Promise<Map<string, TaskRecord>> {
+    return new Map((await this.d.store.all(ns)).map((t) => [t.id, t]));
   }
 
   /** The task record even after Delete (last exit), for summaries; undefined if never created. */
