@@ -81,7 +81,11 @@ export function shortName(name: string): string {
 }
 
 /** Repository and tag columns of a record name. */
+/** Untagged images (commit/import without a name) follow docker's containerd-store convention. */
+const DANGLING = 'docker.io/library/moby-dangling@';
+
 export function repoTag(name: string): { repo: string; tag: string } {
+  if (name.startsWith(DANGLING)) return { repo: '<none>', tag: '<none>' };
   try {
     const ref = parseReference(name);
     return { repo: familiarName({ domain: ref.domain, path: ref.path }), tag: ref.tag ?? '<none>' };
