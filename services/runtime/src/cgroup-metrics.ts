@@ -25,7 +25,7 @@ function keyed(text: string | undefined): Map<string, number> {
   const m = new Map<string, number>();
   for (const line of (text ?? '').split('\n')) {
     const [k, v] = line.split(' ');
-    if (k && v !== undefined) m.set(k, Number(v));
+    if (k && v !== undefined) m.set(k, num(v));
   }
   return m;
 }
@@ -37,7 +37,7 @@ function blkio(text: string | undefined): BlkIOEntry[] {
     const [dev, op, v] = line.split(' ');
     if (!dev || !op || v === undefined) continue;
     const [major, minor] = dev.split(':').map(Number);
-    out.push({ op, device: '', major: major ?? 0, minor: minor ?? 0, value: Number(v) });
+    out.push({ op, device: '', major: major ?? 0, minor: minor ?? 0, value: num(v) });
   }
   return out;
 }

@@ -1,32 +1,35 @@
 /**
- * `berth inspect IMAGE...`: a JSON array shaped like `docker image inspect`
- * (Id, RepoTags, RepoDigests, Created, Architecture, Os, Config, RootFS, Size).
+ * `berth image inspect [-f TEMPLATE] IMAGE...`: a JSON array shaped like `docker
+ * image inspect` (Id, RepoTags, RepoDigests, Created, Architecture, Os, Config,
+ * RootFS, Size), or the template per image. `berth inspect` (views/inspect.ts)
+ * uses imageInspector for its image fallback.
  */
 import type { Context } from '../../context.js';
-import { formatError } from '@berth/cli-kit';
 import { describeAll, findImages, openImageClients, repoTag, shortName, type Described } from './lib.js';
 
-export async function run(ctx: Context, [args]: [string[]]): Promise<number> {
-  const c = openImageClients(ctx);
-  const out: unknown[] = [];
-  let failed = 0;
-  let all: Described[] | undefined;
-  for (const arg of args) {
-    try {
-      const found = await findImages(ctx, c, arg);
-      all ??= await describeAll(ctx, c);
-      const same = all.filter((d) => d.id === found.id);
-      out.push(dockerInspect(found.images[0]!, same));
-    } catch (err) {
-      ctx.stderr.write(formatError(err, { address: ctx.address }) + '\n');
-      failed++;
-    }
-  }
-  ctx.stdout.write(JSON.stringify(out, null, 4) + '\n');
-  return failed ? 1 : 0;
+export interface InspectOptions {
+  format?: string;
 }
 
-function dockerInspect(d: Described, same: Described[]) {
+/** Returns a function giving docker's inspect object for one image argument (NotFound if none). */
+export function imageInspector(ctx: Context): (arg: string) => Promise<Record<string, unknown>> {
+  const c = openImageClients(ctx);
+  let all: Described[] | undefined;
+  return async (arg) => {
+    const found = await findImages(ctx, c, arg);
+    all ??= await describeAll(ctx, c);
+    const same = all.filter((d) => d.id === found.id);
+    return dockerInspect(found.images[0]!, same);
+  };
+}
+
+export async function run(ctx: Context, [args]: [string[]], opts: InspectOptions = {}): Promise<number> {
+  const { printInspected } = await import('../views/inspect.js');
+  const inspectImage = imageInspector(ctx);
+  return printInspected(ctx, args, opts.format, (arg) => inspectImage(arg));
+}
+
+function dockerInspect(d: Described, same: Described[]): Record<string, unknown> {
   const cfg = d.config;
   const names = same.length ? same : [d];
   return {

@@ -1,6 +1,6 @@
 /**
  * Declares the docker-style image commands: `images` (and `images ls`),
- * `tag`, `rmi`, `inspect`, `history`, `save`, `load`, and the `image` group
+ * `tag`, `rmi`, `history`, `save`, `load`, and the `image` group
  * (`image ls|rm|inspect|history|tag|save|load|prune`).
  */
 import { Option, type Command } from 'commander';
@@ -40,6 +40,7 @@ const inspect: Declare = (parent, name) =>
     .command(name)
     .description('show images as JSON, like docker image inspect')
     .argument('<image...>', 'image names or IDs')
+    .option('-f, --format <template>', "Go template, e.g. '{{.Id}}' or '{{json .Config}}'")
     .action(lazy(() => import('./inspect.js')));
 
 const history: Declare = (parent, name) =>
@@ -73,7 +74,7 @@ export function registerImages(program: Command): void {
   ls(ls(program, 'images'), 'ls').alias('list');
   tag(program, 'tag');
   rmi(program, 'rmi');
-  inspect(program, 'inspect');
+  // The top-level `inspect` (containers, then images) is declared in views/register.ts.
   history(program, 'history');
   save(program, 'save');
   load(program, 'load');

@@ -1,0 +1,9 @@
+/** `berth tasks resume CONTAINER`: thaws a paused task. */
+import { unary } from '@berth/grpc';
+import type { Context } from '../../context.js';
+import { openTasks } from './clients.js';
+
+export async function run(ctx: Context, [id]: [string]): Promise<void> {
+  const t = openTasks(ctx);
+  await unary(t, t.resume, { containerId: id }, ctx.callOpts());
+}
