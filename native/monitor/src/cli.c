@@ -8,7 +8,7 @@
 
 static const char usage[] =
 	"usage: berth-monitor --id ID --bundle DIR --runtime PATH [--runtime-root DIR]\n"
-	"         [--exec PROCESS_JSON --exec-id EID] --exit-file FILE\n"
+	"         [--exec PROCESS_JSON --exec-id EID [--wait-start]] --exit-file FILE\n"
 	"         [--log-file FILE [--log-max-size BYTES] [--log-max-files N]]\n"
 	"         [--terminal] [--stdin] [--stdin-once] [--attach-socket PATH] [--control PATH]\n"
 	"         [--stdin-path FIFO] [--stdout-path PATH] [--stderr-path PATH]\n"
@@ -22,6 +22,7 @@ enum {
 	OPT_RUNTIME_ROOT,
 	OPT_EXEC,
 	OPT_EXEC_ID,
+	OPT_WAIT_START,
 	OPT_EXIT_FILE,
 	OPT_LOG_FILE,
 	OPT_LOG_MAX_SIZE,
@@ -47,6 +48,7 @@ static const struct option options[] = {
 	{"runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT},
 	{"exec", required_argument, NULL, OPT_EXEC},
 	{"exec-id", required_argument, NULL, OPT_EXEC_ID},
+	{"wait-start", no_argument, NULL, OPT_WAIT_START},
 	{"exit-file", required_argument, NULL, OPT_EXIT_FILE},
 	{"log-file", required_argument, NULL, OPT_LOG_FILE},
 	{"log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE},
@@ -132,6 +134,9 @@ void cli_parse(struct cli *c, int argc, char **argv)
 		case OPT_EXEC_ID:
 			c->exec_id = optarg;
 			break;
+		case OPT_WAIT_START:
+			c->wait_start = true;
+			break;
 		case OPT_EXIT_FILE:
 			c->exit_file = optarg;
 			break;
@@ -192,6 +197,10 @@ void cli_parse(struct cli *c, int argc, char **argv)
 		bad("%s is required", "--runtime");
 	if (!c->exec_process != !c->exec_id)
 		bad("%s", "--exec and --exec-id go together");
+	/* A container is already "prepared" by create; only an exec needs the monitor to hold
+	 * it back. */
+	if (c->wait_start && !c->exec_process)
+		bad("%s", "--wait-start needs --exec");
 	if (c->exec_id && !valid_id(c->exec_id))
 		bad("%s: --exec-id may not be empty or contain '/'", c->exec_id);
 	need_absolute("--bundle", c->bundle);

@@ -26,6 +26,7 @@ struct cli {
 	bool stdin_open; /* keep the container's stdin open (docker -i) */
 	bool stdin_once; /* close the container's stdin when an attach client sends EOF */
 	bool detach;
+	bool wait_start; /* --exec only: set up, report "ready", run the exec on "start" */
 };
 
 /* Parse argv into c; prints usage and exits 2 on a bad command line. */

@@ -62,7 +62,12 @@ static void run_line(struct monitor *m, char *line)
 	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
 		line[--len] = '\0';
 	unsigned short cols, rows;
-	if (strcmp(line, "close-stdin") == 0)
+	if (m->opt.wait_start && strcmp(line, "start") == 0) {
+		/* The loop returns to main, which launches; a repeated start is a no-op (the
+		 * caller may retry a write it is unsure about). */
+		if (m->waiting)
+			m->start_asked = true;
+	} else if (strcmp(line, "close-stdin") == 0)
 		stdio_close_stdin(m);
 	else if (strncmp(line, "resize ", 7) == 0 && parse_size(line + 7, &cols, &rows) == 0)
 		stdio_resize(m, cols, rows);

@@ -35,7 +35,8 @@ static void add(struct poll_set *p, int fd, short events, int kind, int idx)
 static void build(struct monitor *m, struct poll_set *p)
 {
 	/* Input sources are read only into an empty stdin buffer: a container that does not
-	 * read its stdin pushes back on the clients instead of growing the buffer. */
+	 * read its stdin pushes back on the clients instead of growing the buffer (also while
+	 * a --wait-start exec waits for its pty, see stdio.h). */
 	bool want_input = m->in_len == 0;
 	p->n = 0;
 	add(p, m->sig_rd, POLLIN, K_SIGNAL, 0);
@@ -64,7 +65,9 @@ static void dispatch(struct monitor *m, int kind, int idx, int fd)
 {
 	switch (kind) {
 	case K_SIGNAL:
-		self_pipe_drain(m->sig_rd);
+		/* Before a --wait-start exec is launched there is nothing to wait for: stop. */
+		if ((self_pipe_drain(m->sig_rd) & SELF_PIPE_TERM) && m->waiting)
+			m->stop_asked = true;
 		exit_reap(m);
 		break;
 	case K_LISTEN:
@@ -103,6 +106,8 @@ void loop_run(struct monitor *m)
 
 	exit_reap(m); /* the container may already be gone */
 	for (;;) {
+		if (m->waiting && (m->start_asked || m->stop_asked))
+			return; /* main launches, or cleans up */
 		if (m->exited) {
 			if (m->out_fd < 0 && m->err_fd < 0)
 				break;

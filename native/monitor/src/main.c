@@ -7,27 +7,41 @@
  *                        It never starts the container: the caller runs `runtime start ID`.
  *   --exec P --exec-id E runs `runtime exec --detach --process P --pid-file B/exec-E.pid
  *                        [--console-socket S] ID` and reports {"type":"started","pid":P}.
+ *   --exec … --wait-start a prepared exec (docker/containerd: Exec registers, clients attach,
+ *                        Start runs): all setup is done (detach, pidfile, subreaper, log,
+ *                        attach socket, control FIFO, FIFO stdio, stdin pipe / console
+ *                        socket), {"type":"ready"} is reported and the loop serves clients
+ *                        with no process yet (stdin queues, resize is remembered for the pty).
+ *                        "start" on the control FIFO runs the exec as above and reports
+ *                        "started", or "error" and exit 1 after closing the clients and
+ *                        removing --attach-socket/--control (no exit file: nothing ran); a
+ *                        second "start" is ignored. SIGTERM/SIGINT before "start": the same
+ *                        cleanup, exit 0, no exit file; after it they are ignored as always.
+ *                        --wait-start without --exec is a usage error.
  *   Both with `--root R` when --runtime-root is given. The process left behind (init, or the
  *   exec'd process) is reparented to the monitor (a subreaper), which reaps it; if it dies
  *   before anyone starts it (`runtime delete -f`), that is an ordinary exit.
  *
- * Sync fd (--sync-fd N): JSON lines "created" | "started", "error", "exited"; sync_pipe.h.
+ * Sync fd (--sync-fd N): JSON lines "ready" (--wait-start), "created" | "started", "error",
+ *   "exited"; sync_pipe.h.
  * Exit file (--exit-file): {"pid":P,"exit_status":N,"exited_at":T[,"signal":S]} + "\n",
  *   written atomically after the output is drained; exit.h.
  * Log (--log-file, optional): docker json-file lines with max-size/max-file rotation;
  *   logfile.h.
  * Attach (--attach-socket): stdcopy frames out (1 stdout, 2 stderr, 3 exit record last),
  *   raw stdin in, a client's EOF ends only its input; attach.h.
- * Control (--control): FIFO created by the monitor; "resize <cols> <rows>", "close-stdin";
- *   control.h.
+ * Control (--control): FIFO created by the monitor; "resize <cols> <rows>", "close-stdin",
+ *   "start" (--wait-start); control.h.
  * FIFO stdio (--stdin-path, --stdout-path, --stderr-path): client-made FIFOs (or a file for
  *   output) on top of log and attach; --stdin-path implies --stdin; fifo_io.h.
  *
- * The monitor exits 0 after writing the exit file, 1 on a failure (reported on the sync fd
- * when there is one), 2 on a bad command line. It removes --attach-socket and --control
- * when it exits normally; after an error the caller cleans up. */
+ * The monitor exits 0 after writing the exit file (or on SIGTERM/SIGINT before a prepared
+ * exec's "start"), 1 on a failure (reported on the sync fd when there is one), 2 on a bad
+ * command line. It removes --attach-socket and --control when it exits normally, and with
+ * --wait-start also after a failed "start"; after any other error the caller cleans up. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,21 +98,20 @@ static void setup(struct monitor *m)
 			  strerror(errno));
 }
 
-/* create or exec; on success the process waits (init) or runs (exec) as our child. */
-static void launch(struct monitor *m)
+/* create or exec with the stdio prepared in cs; on success the process waits (init) or runs
+ * (exec) as our child. */
+static void launch(struct monitor *m, struct child_stdio *cs)
 {
-	struct child_stdio cs;
 	char why[256];
-	stdio_setup(m, &cs);
 	int status =
-		runtime_launch(m, m->opt.terminal ? cs.console_path : NULL, cs.in, cs.out, cs.err);
+		runtime_launch(m, m->opt.terminal ? cs->console_path : NULL, cs->in, cs->out, cs->err);
 	if (status != 0) {
-		stdio_cleanup(&cs);
-		runtime_failed(m, status, cs.capture);
+		stdio_cleanup(cs);
+		runtime_failed(m, status, cs->capture);
 	}
-	if (cs.capture != m->err_fd)
-		close(cs.capture);
-	if (stdio_after_launch(m, &cs, why, sizeof why) < 0) {
+	if (cs->capture != m->err_fd)
+		close(cs->capture);
+	if (stdio_after_launch(m, cs, why, sizeof why) < 0) {
 		runtime_abandon(m);
 		sync_fail(m, SYNC_KIND_INTERNAL, "%s", why);
 	}
@@ -111,6 +124,29 @@ static void launch(struct monitor *m)
 			  runtime_verb(m), pidfile);
 	}
 	sync_launched(m, m->init_pid);
+}
+
+/* What the caller would otherwise find left behind by a monitor whose exec never ran. */
+static void release_endpoints(struct monitor *m)
+{
+	attach_close(m, NULL);
+	control_close(m);
+}
+
+/* --wait-start: report "ready" and serve clients until "start" (true: launch now) or
+ * SIGTERM/SIGINT (false: everything is cleaned up, exit 0 without an exit file). */
+static bool wait_for_start(struct monitor *m, struct child_stdio *cs)
+{
+	m->before_fail = release_endpoints; /* a failed start must not leave them either */
+	m->waiting = true;
+	sync_ready(m);
+	loop_run(m);
+	m->waiting = false;
+	if (!m->stop_asked)
+		return true;
+	release_endpoints(m);
+	stdio_cleanup(cs); /* the console socket's temporary directory */
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -132,7 +168,12 @@ int main(int argc, char **argv)
 		sync_fail(m, SYNC_KIND_INTERNAL, "PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 
 	setup(m);
-	launch(m);
+	struct child_stdio cs;
+	stdio_setup(m, &cs);
+	if (m->opt.wait_start && !wait_for_start(m, &cs))
+		return 0;
+	launch(m, &cs);
+	m->before_fail = NULL; /* from here on, failures are the exit path's (and exit 1) */
 	loop_run(m);
 
 	logfile_flush_partial(m, STREAM_STDOUT);

@@ -45,6 +45,10 @@ struct control {
 
 struct monitor {
 	struct cli opt;
+	/* Called by sync_fail before it reports and exits: with --wait-start the monitor has
+	 * already served attach clients and the control FIFO, so it must not leave them behind
+	 * for a process that never ran. NULL: nothing to do (the caller cleans up). */
+	void (*before_fail)(struct monitor *m);
 	int sync_fd;	 /* -1 when absent or closed by the reader */
 	int sig_rd;	 /* self-pipe read end */
 	int out_fd;	 /* container stdout pipe, or the pty master */
@@ -56,6 +60,14 @@ struct monitor {
 	struct control ctl;
 	struct client clients[MAX_CLIENTS];
 	pid_t init_pid; /* the container's init, or the exec'd process with --exec */
+	/* --wait-start: everything is set up but the exec has not been launched. The loop runs
+	 * until "start" (start_asked) or SIGTERM/SIGINT (stop_asked) and returns. */
+	bool waiting;
+	bool start_asked;
+	bool stop_asked;
+	/* The last resize: one that came before the pty master is applied when it arrives. */
+	bool have_winsize;
+	unsigned short cols, rows;
 	bool exited;
 	int exit_status; /* 0-255, 128+signal when killed */
 	int exit_signal; /* 0 when it exited normally */

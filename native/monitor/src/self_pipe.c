@@ -13,14 +13,16 @@ static volatile sig_atomic_t wr_fd = -1;
 static volatile sig_atomic_t got_sigchld;
 static volatile sig_atomic_t got_term;
 
-/* Async-signal-safe; keeps errno. SIGTERM/SIGINT/SIGHUP are noted and otherwise ignored:
- * the monitor is not the container, the runtime service kills containers through runc. */
+/* Async-signal-safe; keeps errno. SIGTERM/SIGINT are noted for the loop, which only acts on
+ * them before a --wait-start exec is launched: the monitor is not the container, the runtime
+ * service kills containers through runc. SIGHUP only wakes the loop (a detached monitor has
+ * no terminal to lose). */
 static void on_signal(int sig)
 {
 	int saved = errno;
 	if (sig == SIGCHLD)
 		got_sigchld = 1;
-	else
+	else if (sig == SIGTERM || sig == SIGINT)
 		got_term = 1;
 	if (wr_fd >= 0) {
 		char c = (char)sig;
@@ -50,15 +52,16 @@ int self_pipe_setup(void)
 	return p[0];
 }
 
-bool self_pipe_drain(int rd)
+int self_pipe_drain(int rd)
 {
 	char buf[64];
 	while (read(rd, buf, sizeof buf) > 0)
 		;
-	bool chld = got_sigchld;
+	/* Flags, not the bytes read: a full pipe drops bytes but never a flag. */
+	int got = (got_sigchld ? SELF_PIPE_CHLD : 0) | (got_term ? SELF_PIPE_TERM : 0);
 	got_sigchld = 0;
 	got_term = 0;
-	return chld;
+	return got;
 }
 
 void self_pipe_reset_child(void)

@@ -143,7 +143,18 @@ int stdio_after_launch(struct monitor *m, struct child_stdio *cs, char *why, siz
 	set_nonblock(master, true);
 	m->out_fd = master;
 	m->in_fd = master;
+	/* Asked for while waiting for "start" (--wait-start), before there was a pty. Input
+	 * held meanwhile goes out from the loop (in_len > 0 polls in_fd). */
+	if (m->have_winsize)
+		stdio_resize(m, m->cols, m->rows);
 	return 0;
+}
+
+/* A --wait-start exec with --terminal before it runs: its stdin is a pty still to come, so
+ * input is held in in_buf (one buffer; the rest waits in the sources) instead of dropped. */
+static bool pty_to_come(const struct monitor *m)
+{
+	return m->waiting && m->opt.terminal && m->in_fd < 0;
 }
 
 void stdio_on_readable(struct monitor *m, enum stream s)
@@ -178,7 +189,7 @@ ssize_t stdio_read_input(struct monitor *m, int fd)
 	do
 		n = read(fd, m->in_buf, sizeof m->in_buf);
 	while (n < 0 && errno == EINTR);
-	if (n > 0 && m->in_fd >= 0) {
+	if (n > 0 && (m->in_fd >= 0 || pty_to_come(m))) {
 		m->in_len = (size_t)n;
 		m->in_off = 0;
 		stdio_flush_stdin(m);
@@ -188,6 +199,8 @@ ssize_t stdio_read_input(struct monitor *m, int fd)
 
 void stdio_flush_stdin(struct monitor *m)
 {
+	if (pty_to_come(m))
+		return;
 	while (m->in_off < m->in_len) {
 		if (m->in_fd < 0) {
 			m->in_len = m->in_off = 0;
@@ -211,13 +224,15 @@ void stdio_flush_stdin(struct monitor *m)
 
 void stdio_close_stdin(struct monitor *m)
 {
-	if (m->in_fd < 0)
+	bool to_come = pty_to_come(m);
+	if (m->in_fd < 0 && !to_come)
 		return;
-	if (m->in_fd == m->out_fd) {
+	if (m->in_fd == m->out_fd || to_come) {
 		/* A pty has no half-close: the line discipline turns VEOF into the reader's EOF
-		 * (at the start of a line; mid-line it only pushes the line out). */
+		 * (at the start of a line; mid-line it only pushes the line out). Before the pty
+		 * exists, the ^D queues behind the input held for it (4: the default VEOF). */
 		struct termios t;
-		char eof = tcgetattr(m->in_fd, &t) == 0 ? (char)t.c_cc[VEOF] : 4;
+		char eof = !to_come && tcgetattr(m->in_fd, &t) == 0 ? (char)t.c_cc[VEOF] : 4;
 		if (m->in_len + 1 <= sizeof m->in_buf)
 			m->in_buf[m->in_len++] = eof;
 		stdio_flush_stdin(m);
@@ -232,6 +247,10 @@ void stdio_close_stdin(struct monitor *m)
 void stdio_resize(struct monitor *m, unsigned short cols, unsigned short rows)
 {
 	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	/* Kept for a pty that does not exist yet (--wait-start); stdio_after_launch applies it. */
+	m->have_winsize = true;
+	m->cols = cols;
+	m->rows = rows;
 	if (m->opt.terminal && m->out_fd >= 0 && ioctl(m->out_fd, TIOCSWINSZ, &ws) < 0)
 		fprintf(stderr, "berth-monitor: resize: %s\n", strerror(errno));
 }

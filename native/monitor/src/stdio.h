@@ -18,8 +18,8 @@ struct child_stdio {
 
 /* Create pipes (or the console socket); fills m->out_fd/err_fd/in_fd for pipes. Dies. */
 void stdio_setup(struct monitor *m, struct child_stdio *cs);
-/* After a successful create/exec: close the container's ends, receive the pty master.
- * Returns 0 or -1 with a reason in why. */
+/* After a successful create/exec: close the container's ends, receive the pty master and
+ * apply a resize / close-stdin that came before it. Returns 0 or -1 with a reason in why. */
 int stdio_after_launch(struct monitor *m, struct child_stdio *cs, char *why, size_t cap);
 /* Close everything stdio_setup opened that is still open on the child side. */
 void stdio_cleanup(struct child_stdio *cs);
@@ -34,9 +34,15 @@ void stdio_on_readable(struct monitor *m, enum stream s);
 ssize_t stdio_read_input(struct monitor *m, int fd);
 /* Push pending stdin bytes to the container; drops them when the container closed stdin. */
 void stdio_flush_stdin(struct monitor *m);
-/* End the container's input: close the stdin pipe, or send VEOF (^D) through the pty. */
+/* End the container's input: close the stdin pipe, or send VEOF (^D) through the pty.
+ *
+ * While a --wait-start exec waits for "start", a stdin pipe exists already (input queues in
+ * it); a pty does not, so input is held in the stdin buffer (one read; the loop then stops
+ * reading the sources) and a ^D from close-stdin queues behind it. Both go out once the pty
+ * master arrives, in that order. */
 void stdio_close_stdin(struct monitor *m);
-/* Set the terminal size (TIOCSWINSZ on the pty master); nothing without a terminal. */
+/* Set the terminal size (TIOCSWINSZ on the pty master); nothing without a terminal.
+ * Remembered, and applied when the pty master arrives if there is none yet. */
 void stdio_resize(struct monitor *m, unsigned short cols, unsigned short rows);
 
 #endif

@@ -19,6 +19,12 @@ static void send_line(struct monitor *m, const char *line, size_t len)
 	}
 }
 
+void sync_ready(struct monitor *m)
+{
+	static const char line[] = "{\"type\":\"ready\"}\n";
+	send_line(m, line, sizeof line - 1);
+}
+
 void sync_launched(struct monitor *m, pid_t pid)
 {
 	char line[64];
@@ -44,6 +50,10 @@ void sync_fail(struct monitor *m, const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	void (*before)(struct monitor *) = m->before_fail;
+	m->before_fail = NULL; /* once, even if it were to fail itself */
+	if (before)
+		before(m); /* first: whoever reads the error finds the files gone */
 	/* trim trailing whitespace */
 	size_t len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' ' || msg[len - 1] == '\r'))

@@ -29,6 +29,7 @@ const hasRunc = spawnSync('runc', ['--version']).status === 0;
 const BUSYBOX = '/bin/busybox';
 
 type SyncMessage =
+  | { type: 'ready' }
   | { type: 'created' | 'started'; pid: number }
   | { type: 'error'; kind: 'NotFound' | 'FailedPrecondition' | 'Internal'; message: string }
   | { type: 'exited'; pid: number; exit_status: number; exited_at: string; signal?: number };
@@ -159,6 +160,38 @@ function firstLine(stream: Readable, timeoutMs = 10_000): Promise<SyncMessage> {
       reject(new Error(`sync pipe closed; got ${JSON.stringify(buf)}`));
     });
   });
+}
+
+/** All JSON lines of a sync pipe, for monitors that report more than one before exiting. */
+class SyncReader {
+  private readonly lines: SyncMessage[] = [];
+  private buf = '';
+  private ended = false;
+
+  constructor(stream: Readable) {
+    stream.on('data', (chunk: Buffer) => {
+      this.buf += chunk.toString('utf8');
+      for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
+        this.lines.push(JSON.parse(this.buf.slice(0, nl)) as SyncMessage);
+        this.buf = this.buf.slice(nl + 1);
+      }
+    });
+    stream.on('end', () => (this.ended = true));
+  }
+
+  /** The next message; undefined once the monitor has closed the pipe without one. */
+  async next(timeoutMs = 10_000): Promise<SyncMessage | undefined> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.lines.length > 0) return this.lines.shift();
+      if (this.ended) {
+        expect(this.buf).toBe('');
+        return undefined;
+      }
+      if (Date.now() > end) throw new Error(`no sync message; pending ${JSON.stringify(this.buf)}`);
+      await sleep(10);
+    }
+  }
 }
 
 /** An attach client that parses the frames it receives. */
@@ -525,6 +558,194 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     } finally {
       closeSync(outFd);
     }
+  });
+
+  /** process.json for an exec in t's container: its config's process with other args. */
+  async function processJson(t: Started, name: string, args: string[], terminal = false): Promise<string> {
+    const config = JSON.parse(await readFile(join(t.bundle, 'config.json'), 'utf8')) as {
+      process: Record<string, unknown>;
+    };
+    const path = join(t.dir, `${name}.json`);
+    await writeFile(path, JSON.stringify({ ...config.process, args, terminal }));
+    return path;
+  }
+
+  interface Prepared {
+    dir: string;
+    spawned: ChildProcess;
+    /** The monitor's own exit code (it is not detached). */
+    code: Promise<number | null>;
+    sync: SyncReader;
+    exitFile: string;
+    logFile: string;
+    attachSocket: string;
+    control: string;
+  }
+
+  /** A monitor for `--exec … --wait-start` in t's container, not detached (so its exit code
+   * can be seen), with attach socket and control FIFO; TMPDIR is its own directory (the
+   * console socket's directory goes there). */
+  async function prepare(
+    t: Started,
+    execId: string,
+    processJsonPath: string,
+    flags: string[] = [],
+  ): Promise<Prepared> {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-mon-x-'));
+    dirs.push(dir);
+    const p = {
+      exitFile: join(dir, 'exit.json'),
+      logFile: join(dir, 'exec.log'),
+      attachSocket: join(dir, 'attach.sock'),
+      control: join(dir, 'control'),
+    };
+    const argv = [
+      ...['--id', t.id, '--bundle', t.bundle, '--runtime', 'runc', '--runtime-root', runcRoot],
+      ...['--exec', processJsonPath, '--exec-id', execId, '--wait-start'],
+      ...['--exit-file', p.exitFile, '--log-file', p.logFile, '--sync-fd', '3'],
+      ...['--attach-socket', p.attachSocket, '--control', p.control],
+      ...flags,
+    ];
+    const spawned = spawn(BIN, argv, {
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+      env: { ...process.env, TMPDIR: dir },
+    });
+    monitors.push(spawned.pid!);
+    const code = new Promise<number | null>((r) => spawned.on('exit', (c) => r(c)));
+    return { dir, spawned, code, sync: new SyncReader(spawned.stdio[3] as Readable), ...p };
+  }
+
+  const gone = async (path: string): Promise<boolean> =>
+    await access(path).then(
+      () => false,
+      () => true,
+    );
+
+  it('prepared exec (--wait-start): a client attached before "start" gets all output and the exit', async () => {
+    const t = await start(['sleep', '60']);
+    expect(t.msg.type).toBe('created');
+    const pj = await processJson(t, 'p1', ['sh', '-c', 'echo first; echo second; exit 3']);
+    // --detach as the runtime runs it: "ready" and "started" still come on the sync fd
+    const e = await prepare(t, 'p1', pj, ['--detach']);
+    expect(await e.sync.next()).toEqual({ type: 'ready' });
+    expect(await e.code).toBe(0); // the detaching parent
+    expect((await stat(e.control)).isFIFO()).toBe(true);
+    expect((await stat(e.attachSocket)).isSocket()).toBe(true);
+    await sleep(200); // nothing runs before "start"
+    expect(await gone(join(t.bundle, 'exec-p1.pid'))).toBe(true);
+    expect(await gone(e.exitFile)).toBe(true);
+    expect(await readLog(e.logFile)).toEqual([]);
+
+    const c = await AttachClient.connect(e.attachSocket);
+    await appendFile(e.control, 'start\nstart\n'); // the second one is ignored
+    const started = await e.sync.next();
+    expect(started).toMatchObject({ type: 'started', pid: expect.any(Number) });
+    const pid = (started as { pid: number }).pid;
+    expect(Number(await readFile(join(t.bundle, 'exec-p1.pid'), 'utf8'))).toBe(pid);
+
+    const record = await c.exitRecord();
+    expect(c.text(1)).toBe('first\nsecond\n');
+    expect(record).toMatchObject({ pid, exit_status: 3 });
+    expect(await readExit(e.exitFile)).toEqual(record);
+    expect(await e.sync.next()).toEqual({ type: 'exited', ...record });
+    expect(await e.sync.next()).toBeUndefined();
+    expect((await readLog(e.logFile)).map((l) => l.log)).toEqual(['first\n', 'second\n']);
+    await waitFor('control FIFO and socket removed', async () =>
+      (await gone(e.control)) && (await gone(e.attachSocket)) ? true : undefined,
+    );
+    expect(JSON.parse(runc('state', t.id).stdout)).toMatchObject({ status: 'running' });
+  });
+
+  it('prepared exec: SIGTERM before "start" exits 0 and leaves nothing behind', async () => {
+    const t = await start(['sleep', '60']);
+    expect(t.msg.type).toBe('created');
+    const pipes = await prepare(t, 't1', await processJson(t, 't1', ['sh', '-c', 'echo never']), ['--stdin']);
+    const tty = await prepare(t, 't2', await processJson(t, 't2', ['sh', '-c', 'echo never'], true), [
+      '--terminal',
+    ]);
+    for (const e of [pipes, tty]) {
+      expect(await e.sync.next()).toEqual({ type: 'ready' });
+      const consoleDirs = async (): Promise<string[]> =>
+        (await readdir(e.dir)).filter((n) => n.startsWith('berth-console-'));
+      expect(await consoleDirs()).toHaveLength(e === tty ? 1 : 0); // prepared for runc
+      const c = await AttachClient.connect(e.attachSocket);
+      c.sock.write('input before start\n');
+      await sleep(100); // accepted (and the input taken) before the signal
+      process.kill(e.spawned.pid!, e === tty ? 'SIGINT' : 'SIGTERM');
+      expect(await e.code).toBe(0);
+      await c.closed;
+      expect(c.frames).toEqual([]);
+      expect(await e.sync.next()).toBeUndefined(); // no "started", no "exited"
+      expect(await gone(e.exitFile)).toBe(true);
+      expect(await gone(e.control)).toBe(true);
+      expect(await gone(e.attachSocket)).toBe(true);
+      expect(await consoleDirs()).toEqual([]);
+    }
+    for (const id of ['t1', 't2']) expect(await gone(join(t.bundle, `exec-${id}.pid`))).toBe(true);
+  });
+
+  it('prepared exec: "start" of a missing binary reports the error, exits 1 and cleans up', async () => {
+    const t = await start(['sleep', '60']);
+    expect(t.msg.type).toBe('created');
+    const e = await prepare(t, 'b1', await processJson(t, 'b1', ['/no/such/binary']));
+    expect(await e.sync.next()).toEqual({ type: 'ready' });
+    const c = await AttachClient.connect(e.attachSocket);
+    await appendFile(e.control, 'start\n');
+    const msg = await e.sync.next();
+    expect(msg).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/^runc exec: .*\/no\/such\/binary/),
+    });
+    expect(msg).toMatchObject({ kind: 'NotFound' });
+    expect(await e.code).toBe(1);
+    await c.closed;
+    expect(c.frames).toEqual([]);
+    expect(await e.sync.next()).toBeUndefined();
+    expect(await gone(e.exitFile)).toBe(true);
+    expect(await gone(e.control)).toBe(true);
+    expect(await gone(e.attachSocket)).toBe(true);
+  });
+
+  it('prepared exec: input, resize and close-stdin before "start" reach the process after it', async () => {
+    const t = await start(['sleep', '60']);
+    expect(t.msg.type).toBe('created');
+    // A pipe: input queues in it; the client's EOF with --stdin-once closes it behind the input.
+    const p = await prepare(t, 'i1', await processJson(t, 'i1', ['sh', '-c', 'cat; echo eof']), [
+      '--stdin',
+      '--stdin-once',
+    ]);
+    // A pty: it comes with the process, so the monitor holds input, size and ^D until then.
+    const q = await prepare(
+      t,
+      'i2',
+      await processJson(t, 'i2', ['sh', '-c', 'read x; stty size; echo got-$x; cat; echo eof'], true),
+      ['--terminal'],
+    );
+    for (const e of [p, q]) expect(await e.sync.next()).toEqual({ type: 'ready' });
+    const pc = await AttachClient.connect(p.attachSocket);
+    const qc = await AttachClient.connect(q.attachSocket);
+    pc.sock.end('queued\n');
+    qc.sock.write('hi\n');
+    await sleep(100);
+    await appendFile(q.control, 'resize 100 30\nclose-stdin\n');
+    await sleep(100);
+    for (const e of [p, q]) await appendFile(e.control, 'start\n');
+    for (const e of [p, q]) expect(await e.sync.next()).toMatchObject({ type: 'started' });
+    expect((await pc.exitRecord()).exit_status).toBe(0);
+    expect(pc.text(1)).toBe('queued\neof\n');
+    expect((await qc.exitRecord()).exit_status).toBe(0);
+    // the echo of the held line, the remembered size, then the ^D ended cat
+    expect(qc.text(1)).toBe('hi\r\n30 100\r\ngot-hi\r\neof\r\n');
+  });
+
+  it('rejects --wait-start without --exec', () => {
+    const r = spawnSync(
+      BIN,
+      ['--id', 'x', '--bundle', '/nonexistent', '--runtime', 'runc', '--exit-file', '/tmp/x', '--wait-start'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--wait-start needs --exec');
   });
 
   it('runs a process in a running container with --exec', async () => {

@@ -31,8 +31,11 @@ export interface MonitorOptions {
   stdinPath?: string;
   stdoutPath?: string;
   stderrPath?: string;
-  /** Exec mode: the process JSON file and exec id. */
-  exec?: { process: string; id: string };
+  /**
+   * Exec mode: the process JSON file and exec id. With `waitStart` the monitor prepares
+   * everything (attach socket, control FIFO) and runs the process only when told `start`.
+   */
+  exec?: { process: string; id: string; waitStart?: boolean };
 }
 
 export interface Spawned {
@@ -62,6 +65,7 @@ function argv(o: MonitorOptions): string[] {
   if (o.stdoutPath) a.push('--stdout-path', o.stdoutPath);
   if (o.stderrPath) a.push('--stderr-path', o.stderrPath);
   if (o.exec) a.push('--exec', o.exec.process, '--exec-id', o.exec.id);
+  if (o.exec?.waitStart) a.push('--wait-start');
   return a;
 }
 
@@ -71,11 +75,29 @@ const KINDS: Record<string, ErrorKind> = {
   Internal: 'Internal',
 };
 
+type SyncMessage = { type: string; pid?: number; kind?: string; message?: string };
+
+/** A monitor that prepared an exec and waits for `start` on its control FIFO. */
+export interface Prepared {
+  monitorPid: number;
+  /** Resolves with the process pid once the monitor reports it started (after `start`). */
+  started(): Promise<number>;
+  /** Stops listening to the monitor's reports. */
+  close(): void;
+}
+
+interface Launched {
+  first: SyncMessage;
+  monitorPid: number;
+  next(): Promise<SyncMessage | undefined>;
+  close(): void;
+}
+
 /**
  * Runs the monitor and waits for its first report. The monitor's own error
  * text (usually the OCI runtime's) becomes the error message.
  */
-export async function spawnMonitor(o: MonitorOptions): Promise<Spawned> {
+async function launch(o: MonitorOptions): Promise<Launched> {
   const child = spawn(o.binary, argv(o), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -83,26 +105,70 @@ export async function spawnMonitor(o: MonitorOptions): Promise<Spawned> {
     child.once('error', (e) => reject(failedPrecondition(`berth-monitor ${o.binary}: ${e.message}`))),
   );
   const sync = child.stdio[3] as NodeJS.ReadableStream;
-  const lines = createInterface({ input: sync, crlfDelay: Infinity });
-  const first = (async () => {
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      return JSON.parse(line) as { type: string; pid?: number; kind?: string; message?: string };
-    }
-    return undefined;
-  })();
-  try {
-    const msg = await Promise.race([first, spawnError]);
-    if (!msg) throw internal(`berth-monitor exited without a report${stderr ? `: ${stderr.trim()}` : ''}`);
-    if (msg.type === 'error')
-      throw new BerthError(KINDS[msg.kind ?? ''] ?? 'Internal', msg.message ?? 'berth-monitor failed');
-    if ((msg.type !== 'created' && msg.type !== 'started') || !msg.pid)
-      throw internal(`berth-monitor: unexpected report ${JSON.stringify(msg)}`);
-    return { pid: msg.pid, monitorPid: readPid(o.pidFile) };
-  } finally {
-    lines.close();
+  const lines = createInterface({ input: sync, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const close = () => {
+    void lines.return?.();
     (sync as unknown as { destroy(): void }).destroy();
+  };
+  const next = async (): Promise<SyncMessage | undefined> => {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) return undefined;
+      if (r.value.trim()) return JSON.parse(r.value) as SyncMessage;
+    }
+  };
+  try {
+    const first = await Promise.race([next(), spawnError]);
+    if (!first) throw internal(`berth-monitor exited without a report${stderr ? `: ${stderr.trim()}` : ''}`);
+    throwIfError(first);
+    return { first, monitorPid: readPid(o.pidFile), next, close };
+  } catch (err) {
+    close();
+    throw err;
   }
+}
+
+function throwIfError(msg: SyncMessage): void {
+  if (msg.type === 'error')
+    throw new BerthError(KINDS[msg.kind ?? ''] ?? 'Internal', msg.message ?? 'berth-monitor failed');
+}
+
+function pidOf(msg: SyncMessage | undefined, want: string): number {
+  if (!msg) throw internal(`berth-monitor exited before reporting ${want}`);
+  throwIfError(msg);
+  if (msg.type !== want || !msg.pid)
+    throw internal(`berth-monitor: unexpected report ${JSON.stringify(msg)}`);
+  return msg.pid;
+}
+
+/** Container mode (`created`) or an exec run at once (`started`): the process exists on return. */
+export async function spawnMonitor(o: MonitorOptions): Promise<Spawned> {
+  const l = await launch(o);
+  try {
+    return { pid: pidOf(l.first, o.exec ? 'started' : 'created'), monitorPid: l.monitorPid };
+  } finally {
+    l.close();
+  }
+}
+
+/** An exec prepared by its monitor (`ready`); `started()` follows the `start` control command. */
+export async function prepareExec(o: MonitorOptions): Promise<Prepared> {
+  const l = await launch({ ...o, exec: { ...o.exec!, waitStart: true } });
+  if (l.first.type !== 'ready') {
+    l.close();
+    throw internal(`berth-monitor: expected ready, got ${JSON.stringify(l.first)}`);
+  }
+  return {
+    monitorPid: l.monitorPid,
+    started: async () => {
+      try {
+        return pidOf(await l.next(), 'started');
+      } finally {
+        l.close();
+      }
+    },
+    close: l.close,
+  };
 }
 
 function readPid(file: string): number {

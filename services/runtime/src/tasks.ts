@@ -25,7 +25,16 @@ import {
   unlinkQuiet,
   type Layout,
 } from './bundle.js';
-import { monitorAlive, readExitFile, spawnMonitor, watchExit, type ExitInfo } from './monitor.js';
+import {
+  monitorAlive,
+  prepareExec,
+  readExitFile,
+  spawnMonitor,
+  watchExit,
+  type ExitInfo,
+  type MonitorOptions,
+  type Prepared,
+} from './monitor.js';
 import { Runc } from './runc.js';
 import type { TaskEvents } from './task-events.js';
 import type { ProcRecord, TaskRecord, TaskStore } from './task-store.js';
@@ -81,12 +90,21 @@ export const LABELS = {
   logMaxFiles: 'io.berth.log.max-file',
 } as const;
 
+/**
+ * A stdin "path" meaning: no FIFO, but keep a stdin pipe that attach clients write to
+ * (docker's -i without a client-side FIFO), in the spirit of containerd's log URIs.
+ */
+export const ATTACH_STDIN = 'attach://';
+const fifoPath = (stdin: string) => (stdin === ATTACH_STDIN ? '' : stdin);
+
 type Waiter = (e: ExitInfo) => void;
 
 export class TaskManager {
   private readonly lock = new KeyedMutex();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly watches = new Map<string, () => void>();
+  /** Execs whose monitor is ready and waits for `start` (Exec → Start), by proc key. */
+  private readonly prepared = new Map<string, Prepared>();
 
   constructor(private readonly d: Deps) {}
 
@@ -185,7 +203,7 @@ export class TaskManager {
           logMaxFiles: Number(c.labels[LABELS.logMaxFiles]) || this.d.logMaxFiles,
           terminal: req.terminal,
           stdin: t.init.stdinOpen,
-          stdinPath: req.stdin,
+          stdinPath: fifoPath(req.stdin),
           stdoutPath: req.stdout,
           stderrPath: req.stderr,
         });
@@ -234,7 +252,7 @@ export class TaskManager {
       const dir = procDir(t.bundle, execId);
       await mkdir(dir, { recursive: true });
       await writeFile(procFiles(dir).process, JSON.stringify({ ...spec, terminal: io.terminal }));
-      t.execs[execId] = {
+      const p: ProcRecord = {
         execId,
         pid: 0,
         monitorPid: 0,
@@ -244,6 +262,11 @@ export class TaskManager {
         dir,
         attach: attachSocket(this.d.layout, ns, id, execId),
       };
+      // The monitor is started now, so clients can attach before Start (and see all output).
+      const prepared = await prepareExec(this.monitorOptions(t, p));
+      p.monitorPid = prepared.monitorPid;
+      this.prepared.set(procKey(ns, id, execId), prepared);
+      t.execs[execId] = p;
       await this.d.store.put(t);
       this.d.events.execAdded(ns, id, execId);
     });
@@ -252,8 +275,32 @@ export class TaskManager {
   private async startExec(t: TaskRecord, execId: string): Promise<number> {
     const p = this.proc(t, execId);
     if (p.status !== 'created') throw failedPrecondition(`exec ${execId} of ${t.id} is ${p.status}`);
+    const k = procKey(t.ns, t.id, execId);
+    const prepared = this.prepared.get(k);
+    if (!prepared)
+      throw failedPrecondition(
+        `exec ${execId} of ${t.id} was prepared before berth-runtime restarted: exec it again`,
+      );
+    this.prepared.delete(k);
+    await this.writeControl(p, 'start\n');
+    let pid: number;
+    try {
+      pid = await prepared.started();
+    } catch (err) {
+      delete t.execs[execId];
+      await this.d.store.put(t);
+      throw err;
+    }
+    Object.assign(p, { pid, status: 'running' });
+    await this.d.store.put(t);
+    this.watch(t, p);
+    this.d.events.execStarted(t.ns, t.id, execId, pid);
+    return pid;
+  }
+
+  private monitorOptions(t: TaskRecord, p: ProcRecord): MonitorOptions {
     const files = procFiles(p.dir);
-    const s = await spawnMonitor({
+    return {
       binary: this.d.monitor,
       id: t.id,
       bundle: t.bundle,
@@ -265,16 +312,19 @@ export class TaskManager {
       attachSocket: p.attach,
       terminal: p.terminal,
       stdin: p.stdinOpen,
-      stdinPath: p.stdin,
+      stdinPath: fifoPath(p.stdin),
       stdoutPath: p.stdout,
       stderrPath: p.stderr,
-      exec: { process: files.process, id: execId },
-    });
-    Object.assign(p, { pid: s.pid, monitorPid: s.monitorPid, status: 'running' });
-    await this.d.store.put(t);
-    this.watch(t, p);
-    this.d.events.execStarted(t.ns, t.id, execId, s.pid);
-    return s.pid;
+      exec: { process: files.process, id: p.execId },
+    };
+  }
+
+  /** Ends a prepared exec's monitor that will never be started. */
+  private dropPrepared(t: TaskRecord, p: ProcRecord): void {
+    const k = procKey(t.ns, t.id, p.execId);
+    this.prepared.get(k)?.close();
+    this.prepared.delete(k);
+    if (p.status === 'created' && monitorAlive(p.monitorPid)) process.kill(p.monitorPid, 'SIGTERM');
   }
 
   async kill(ns: string, id: string, execId: string, signal: number, all: boolean): Promise<void> {
@@ -386,6 +436,7 @@ export class TaskManager {
       if (p.status === 'running' || p.status === 'paused')
         throw failedPrecondition(`exec ${execId} must be stopped before deletion`);
       this.unwatch(t, p);
+      this.dropPrepared(t, p);
       delete t.execs[execId];
       await this.d.store.put(t);
       await removeProcFiles(p);
@@ -423,6 +474,7 @@ export class TaskManager {
           await this.undoCreate(t);
           continue;
         }
+        for (const p of Object.values(t.execs)) if (p.status === 'created') this.dropPrepared(t, p);
         for (const p of [t.init, ...Object.values(t.execs)]) {
           if (p.status === 'stopped' || (p.execId && p.status === 'created')) continue;
           const e = await readExitFile(procFiles(p.dir).exit);
@@ -529,13 +581,18 @@ export class TaskManager {
     const t = await this.live(ns, id);
     const p = this.proc(t, execId);
     if (p.status === 'stopped') throw notFound(`process ${execId || id} already finished`);
+    await this.writeControl(p, line);
+  }
+
+  /** One command line to the process's monitor (see native/monitor/README.md). */
+  private async writeControl(p: ProcRecord, line: string): Promise<void> {
     let fh;
     try {
       fh = await open(procFiles(p.dir).control, fsc.O_WRONLY | fsc.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENXIO' || code === 'ENOENT')
-        throw failedPrecondition(`process ${execId || id} has no monitor listening`);
+        throw failedPrecondition(`process ${p.execId || 'init'} has no monitor listening`);
       throw err;
     }
     try {
@@ -548,6 +605,7 @@ export class TaskManager {
   /** Unmounts and removes what a task owns on the host. */
   private async teardown(t: TaskRecord): Promise<void> {
     for (const p of [t.init, ...Object.values(t.execs)]) this.unwatch(t, p);
+    for (const p of Object.values(t.execs)) this.dropPrepared(t, p);
     if (t.mounted) {
       try {
         unmount(join(t.bundle, 'rootfs'));
