@@ -5,7 +5,7 @@
  * follows the output, exits with the process's status, and removes it.
  */
 import { unary } from '@berth/grpc';
-import { invalidArgument, isFailedPrecondition } from '@berth/errdefs';
+import { invalidArgument } from '@berth/errdefs';
 import type { Context } from '../../context.js';
 import { attachAndRun } from './attach.js';
 import { openContainers, openTasks } from './clients.js';
@@ -55,27 +55,9 @@ export async function run(ctx: Context, [id, cmd]: [string, string[]], opts: Exe
     await start();
     return 0;
   }
-  let started = false;
-  const startOnce = async () => {
-    started = true;
-    await start();
-  };
   try {
-    try {
-      return await attachAndRun(ctx, id, opts.execId, startOnce);
-    } catch (err) {
-      // berth-runtime makes an exec's attach socket only when it starts it: then start first
-      // and attach as soon as possible (output written before that is not seen here).
-      if (started || !isFailedPrecondition(err)) throw err;
-      await startOnce();
-      try {
-        return await attachAndRun(ctx, id, opts.execId, async () => undefined);
-      } catch (err2) {
-        if (!isFailedPrecondition(err2)) throw err2;
-        const o = { ...ctx.callOpts(), timeoutMs: undefined };
-        return (await unary(t, t.wait, { containerId: id, execId: opts.execId }, o)).exitStatus;
-      }
-    }
+    // The exec's monitor exists from Exec on: attach first, then start, so no output is missed.
+    return await attachAndRun(ctx, id, opts.execId, start);
   } finally {
     await unary(t, t.deleteProcess, { containerId: id, execId: opts.execId }, ctx.callOpts()).catch(
       () => undefined,
