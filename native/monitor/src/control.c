@@ -68,7 +68,7 @@ static void run_line(struct monitor *m, char *line)
 		if (m->waiting)
 			m->start_asked = true;
 	} else if (strcmp(line, "close-stdin") == 0)
-		stdio_close_stdin(m);
+		m->close_stdin_pending = true; /* see loop.c: after pending input */
 	else if (strncmp(line, "resize ", 7) == 0 && parse_size(line + 7, &cols, &rows) == 0)
 		stdio_resize(m, cols, rows);
 	else

@@ -22,6 +22,7 @@ struct poll_set {
 	int kind[MAX_POLL];
 	int idx[MAX_POLL];
 	int n;
+	bool input_polled; /* input sources were asked for POLLIN this round */
 };
 
 static void add(struct poll_set *p, int fd, short events, int kind, int idx)
@@ -39,6 +40,7 @@ static void build(struct monitor *m, struct poll_set *p)
 	 * a --wait-start exec waits for its pty, see stdio.h). */
 	bool want_input = m->in_len == 0;
 	p->n = 0;
+	p->input_polled = want_input;
 	add(p, m->sig_rd, POLLIN, K_SIGNAL, 0);
 	if (m->attach_fd >= 0)
 		add(p, m->attach_fd, POLLIN, K_LISTEN, 0);
@@ -115,20 +117,33 @@ void loop_run(struct monitor *m)
 				deadline = mono_ms() + DRAIN_TIMEOUT_MS;
 		}
 		build(m, &p);
-		int timeout = -1;
+		/* A pending close-stdin polls without blocking until the input sources are dry (while
+		 * the stdin buffer is full, POLLOUT on the container's stdin wakes us instead). */
+		int timeout = m->close_stdin_pending && p.input_polled ? 0 : -1;
 		if (deadline >= 0) {
 			long long left = deadline - mono_ms();
 			if (left <= 0)
 				break;
-			timeout = (int)left;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
 		}
 		int r = poll(p.pfd, (nfds_t)p.n, timeout);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			break;
-		for (int i = 0; i < p.n; i++)
-			if (p.pfd[i].revents)
-				dispatch(m, p.kind[i], p.idx[i], p.pfd[i].fd);
+		bool input_seen = false;
+		for (int i = 0; i < p.n; i++) {
+			if (!p.pfd[i].revents)
+				continue;
+			if ((p.kind[i] == K_CLIENT || p.kind[i] == K_STDIN_PATH) &&
+			    (p.pfd[i].revents & POLLIN))
+				input_seen = true;
+			dispatch(m, p.kind[i], p.idx[i], p.pfd[i].fd);
+		}
+		if (m->close_stdin_pending && p.input_polled && !input_seen && m->in_len == 0) {
+			m->close_stdin_pending = false;
+			stdio_close_stdin(m);
+		}
 	}
 }

@@ -65,6 +65,9 @@ struct monitor {
 	bool waiting;
 	bool start_asked;
 	bool stop_asked;
+	/* close-stdin arrived; done once the clients' and the stdin FIFO's pending input has
+	 * reached the container (the control FIFO can overtake data still in their sockets). */
+	bool close_stdin_pending;
 	/* The last resize: one that came before the pty master is applied when it arrives. */
 	bool have_winsize;
 	unsigned short cols, rows;

@@ -9,6 +9,7 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stripLogrus } from './runc.js';
 import { BerthError, failedPrecondition, internal, notFound, type ErrorKind } from '@berth/errdefs';
 
 export interface MonitorOptions {
@@ -130,7 +131,10 @@ async function launch(o: MonitorOptions): Promise<Launched> {
 
 function throwIfError(msg: SyncMessage): void {
   if (msg.type === 'error')
-    throw new BerthError(KINDS[msg.kind ?? ''] ?? 'Internal', msg.message ?? 'berth-monitor failed');
+    throw new BerthError(
+      KINDS[msg.kind ?? ''] ?? 'Internal',
+      stripLogrus(msg.message ?? 'berth-monitor failed'),
+    );
 }
 
 function pidOf(msg: SyncMessage | undefined, want: string): number {

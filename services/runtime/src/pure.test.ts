@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameParser } from './attach.js';
-import { runtimeError, runtimeMessage } from './runc.js';
+import { runtimeError, runtimeMessage, stripLogrus } from './runc.js';
 import { parsePs } from './top.js';
 import { stateOf, summarize } from './describe.js';
 import type { TaskRecord } from './task-store.js';
@@ -33,6 +33,12 @@ describe('runtime messages', () => {
     const err = 'time="2026-01-01T00:00:00Z" level=error msg="container \\"x\\" does not exist"\n';
     expect(runtimeMessage(err)).toBe('container "x" does not exist');
     expect(runtimeMessage('crun: plain message\n')).toBe('crun: plain message');
+  });
+
+  it('strips logrus framing inside a longer message', () => {
+    const m =
+      'runc create: time="2026-11-29T16:31:55Z" level=error msg="exec: \\"nope\\": executable file not found in $PATH"';
+    expect(stripLogrus(m)).toBe('runc create: exec: "nope": executable file not found in $PATH');
   });
 
   it('maps messages to error kinds', () => {

@@ -7,12 +7,17 @@ import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { BerthError, failedPrecondition, internal, notFound } from '@berth/errdefs';
 
-/** runc logs `time=… level=error msg="…"`; crun prints the message as is. */
+const LOGRUS = /time="[^"]*" level=\w+ msg="((?:[^"\\]|\\.)*)"/g;
+
+/** Replaces runc's logrus lines (`time=… level=error msg="…"`) in `text` by their message. */
+export function stripLogrus(text: string): string {
+  return text.replace(LOGRUS, (_, msg: string) => msg.replace(/\\(.)/g, '$1'));
+}
+
+/** The runtime's last words: runc logs `time=… level=error msg="…"`; crun prints the message as is. */
 export function runtimeMessage(stderr: string): string {
   const lines = stderr.trim().split('\n').filter(Boolean);
-  const last = lines.at(-1) ?? '';
-  const m = /msg="((?:[^"\\]|\\.)*)"/.exec(last);
-  return (m ? m[1]!.replace(/\\"/g, '"') : last).trim();
+  return stripLogrus(lines.at(-1) ?? '').trim();
 }
 
 /** Maps a runtime message to an error kind, so callers can branch on it. */

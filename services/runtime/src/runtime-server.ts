@@ -98,7 +98,10 @@ export class RuntimeServer {
     const attachPath = (execId ? rec?.execs[execId] : rec?.init)?.attach ?? '';
     const sock = await connectAttach(attachPath, what);
     ctx.signal.addEventListener('abort', () => sock.destroy(), { once: true });
-    // Input runs beside the output loop; it ends when the client half-closes.
+    // Input runs beside the output loop; it ends when the client half-closes. Writes are
+    // awaited (into the kernel) before a close-stdin goes to the monitor, which then closes
+    // the container's stdin only once it has taken in what is in the socket.
+    const write = (data: Buffer) => new Promise<void>((resolve) => sock.write(data, () => resolve()));
     const input = (async () => {
       for (;;) {
         const r = await it.next().catch(() => ({ done: true as const, value: undefined }));
@@ -106,7 +109,7 @@ export class RuntimeServer {
         const m = r.value;
         if (m.width && m.height)
           await this.tasks.resize(ctx.ns, c.id, execId, m.width, m.height).catch(() => undefined);
-        if (stdin && m.data.length) sock.write(m.data);
+        if (stdin && m.data.length) await write(m.data);
         if (m.closeStdin) await this.tasks.closeStdin(ctx.ns, c.id, execId).catch(() => undefined);
       }
     })();
