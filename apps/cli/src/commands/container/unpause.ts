@@ -1,0 +1,13 @@
+/** `berth unpause CONTAINER...`: thaws paused containers (runc resume). */
+import { resolveContainer, unpauseContainer } from '@berth/client';
+import type { Context } from '../../context.js';
+import { forEach } from '../../each.js';
+import { openContainerClients } from './lib.js';
+
+export async function run(ctx: Context, [refs]: [string[]]): Promise<number> {
+  const c = openContainerClients(ctx);
+  return forEach(ctx, refs, async (ref) => {
+    const { id } = await resolveContainer(c, ref);
+    await unpauseContainer(c, id, ref);
+  });
+}
