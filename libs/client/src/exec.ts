@@ -1,34 +1,23 @@
 /**
  * docker exec over containerd's tasks API. The process is the container's own
- * (user, env, cwd, capabilities) with docker exec's overrides.
- *
- * Its output goes to two files made here, which berth-monitor appends to and
- * this client follows (inotify, with a slow poll as a fallback) until the
- * process has exited and the files are read to their end. Neither alternative
- * is lossless today: an attach stream can only join once the exec has started,
- * after a short command's output is gone, and berth-monitor drops output that
- * does not fit into a full output FIFO. Input (`-i`) goes through a FIFO, which
- * the monitor reads with back-pressure, and ends with CloseIO.
+ * (user, env, cwd, capabilities) with docker exec's overrides. Its monitor
+ * exists from Tasks.Exec on, so this client attaches (berth.runtime.v1
+ * Attach) before Tasks.Start and sees all of its output; input (`-i`) goes
+ * through the same stream (the exec's stdin is `attach://`).
  */
-import { execFile } from 'node:child_process';
-import { constants as fsc, openSync, watch } from 'node:fs';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
-import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { failedPrecondition, invalidArgument, isNotFound } from '@berth/errdefs';
 import { unary } from '@berth/grpc';
 import { mergeEnv, resolveUser, type Process as SpecProcess } from '@berth/oci-spec';
 import { Status } from '@berth/proto/types';
-import type { ExitStatus } from './attach.js';
+import { openAttach, type AttachSession, type ExitStatus } from './attach.js';
 import { PROCESS_TYPE_URL, SNAPSHOTTER, type Clients } from './clients.js';
 import { imageUserFiles } from './create.js';
 import { generateId } from './ids.js';
-import { getContainer, getTask, waitTask, type AttachStdio } from './lifecycle.js';
+import { getContainer, getTask, type AttachStdio } from './lifecycle.js';
 import { wireInput } from './stdio.js';
 
-const run = promisify(execFile);
+/** The exec's stdin is the attach stream (berth-runtime: no FIFO, a pipe for attach clients). */
+const ATTACH_STDIN = 'attach://';
 
 export interface ExecOptions {
   /** The command and its arguments. */
@@ -45,8 +34,6 @@ export interface ExecOptions {
   detach?: boolean;
   /** Where the process's stdio go (ignored with `detach`); input only with `interactive`. */
   io?: AttachStdio;
-  /** Where to make the stdio files (default the OS temp dir). */
-  stdioDir?: string;
 }
 
 export interface ExecResult {
@@ -75,34 +62,49 @@ export async function execInContainer(c: Clients, id: string, o: ExecOptions): P
   const execId = generateId();
   const detach = o.detach === true || !o.io;
   const interactive = !detach && o.io?.interactive === true && o.io.stdin !== undefined;
-  const files = detach ? undefined : await makeStdioFiles(o.stdioDir ?? tmpdir(), interactive);
-  try {
-    await unary(
-      c.tasks,
-      c.tasks.exec,
-      {
-        containerId: id,
-        execId,
-        stdin: files?.stdin ?? '',
-        stdout: files?.stdout ?? '',
-        stderr: files?.stderr ?? '',
-        terminal: o.tty === true,
-        spec: { typeUrl: PROCESS_TYPE_URL, value: Buffer.from(JSON.stringify(process)) },
-      },
-      c.opts,
-    );
-    try {
-      await unary(c.tasks, c.tasks.start, { containerId: id, execId }, c.opts);
-    } catch (err) {
+  await unary(
+    c.tasks,
+    c.tasks.exec,
+    {
+      containerId: id,
+      execId,
+      stdin: interactive ? ATTACH_STDIN : '',
+      stdout: '',
+      stderr: '',
+      terminal: o.tty === true,
+      spec: { typeUrl: PROCESS_TYPE_URL, value: Buffer.from(JSON.stringify(process)) },
+    },
+    c.opts,
+  );
+  const start = () => unary(c.tasks, c.tasks.start, { containerId: id, execId }, c.opts);
+  if (detach || !o.io) {
+    await start().catch(async (err: unknown) => {
       await deleteProcess(c, id, execId).catch(() => undefined);
       throw err;
-    }
-    if (detach || !files || !o.io) return { execId };
-    const exit = await relay(c, id, execId, files, o.io, o.tty === true, interactive);
-    await deleteProcess(c, id, execId).catch(() => undefined);
-    return { execId, exit };
+    });
+    return { execId };
+  }
+  const io = o.io;
+  const session: AttachSession = openAttach(c, id, {
+    execId,
+    stdin: interactive,
+    output: (stream, data) => {
+      const out = stream === 1 ? io.stdout : io.stderr;
+      if (out.write(data)) return true;
+      out.once('drain', () => session.resume());
+      return false;
+    },
+  });
+  let unwire = () => {};
+  try {
+    await session.ready;
+    unwire = wireInput(session, interactive ? io : { stdout: io.stdout, stderr: io.stderr }, o.tty === true);
+    await start();
+    return { execId, exit: await session.exit };
   } finally {
-    if (files) await rm(files.dir, { recursive: true, force: true });
+    unwire();
+    session.close();
+    await deleteProcess(c, id, execId).catch(() => undefined);
   }
 }
 
@@ -145,119 +147,5 @@ async function deleteProcess(c: Clients, id: string, execId: string): Promise<vo
     await unary(c.tasks, c.tasks.deleteProcess, { containerId: id, execId }, c.opts);
   } catch (err) {
     if (!isNotFound(err)) throw err;
-  }
-}
-
-interface StdioFiles {
-  dir: string;
-  stdin?: string;
-  stdout: string;
-  stderr: string;
-}
-
-/** Empty output files (regular files: the monitor appends) and, for input, a FIFO. */
-async function makeStdioFiles(parent: string, stdin: boolean): Promise<StdioFiles> {
-  const dir = await mkdtemp(join(parent, 'berth-exec-'));
-  const f = { dir, stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
-  await Promise.all([writeFile(f.stdout, '', { mode: 0o600 }), writeFile(f.stderr, '', { mode: 0o600 })]);
-  if (!stdin) return f;
-  const path = join(dir, 'stdin');
-  await run('mkfifo', ['-m', '600', path]);
-  return { ...f, stdin: path };
-}
-
-/** Copies the exec's output to `io` and `io`'s input to it until it exits and its output ends. */
-async function relay(
-  c: Clients,
-  id: string,
-  execId: string,
-  f: StdioFiles,
-  io: AttachStdio,
-  tty: boolean,
-  interactive: boolean,
-): Promise<ExitStatus> {
-  let exited!: () => void;
-  const ended = new Promise<void>((resolve) => (exited = resolve));
-  const outputs = [follow(f.stdout, io.stdout, ended), follow(f.stderr, io.stderr, ended)];
-  let input: Socket | undefined;
-  if (interactive && f.stdin) {
-    // The monitor holds the FIFO open (read-write) from before the start: this never blocks.
-    const fd = openSync(f.stdin, fsc.O_WRONLY | fsc.O_NONBLOCK);
-    input = new Socket({ fd, readable: false, writable: true });
-    input.on('error', () => undefined);
-  }
-  const target = {
-    write: (d: Buffer) => void input?.write(d),
-    closeStdin: () => {
-      // The end of input travels as CloseIO once every byte is in the FIFO.
-      input?.end(() => {
-        void unary(c.tasks, c.tasks.closeIo, { containerId: id, execId, stdin: true }, c.opts).catch(
-          () => undefined,
-        );
-      });
-    },
-    resize: (width: number, height: number) => {
-      void unary(c.tasks, c.tasks.resizePty, { containerId: id, execId, width, height }, c.opts).catch(
-        () => undefined,
-      );
-    },
-  };
-  const unwire = wireInput(target, interactive ? io : { stdout: io.stdout, stderr: io.stderr }, tty);
-  try {
-    const exit = await waitTask(c, id, { execId });
-    // The monitor has written all output before it records the exit: read to the end now.
-    exited();
-    await Promise.all(outputs);
-    return exit ?? { exitStatus: 255 };
-  } finally {
-    exited();
-    unwire();
-    input?.destroy();
-  }
-}
-
-const POLL_MS = 200;
-
-/**
- * Copies what is appended to `path` to `out` (waiting for `out` to drain), until `ended` has
- * resolved and the file is read to its end.
- */
-async function follow(path: string, out: NodeJS.WritableStream, ended: Promise<void>): Promise<void> {
-  const fh = await open(path, 'r');
-  let wake: (() => void) | undefined;
-  const poke = () => wake?.();
-  let done = false;
-  void ended.then(() => {
-    done = true;
-    poke();
-  });
-  const watcher = watch(path, poke);
-  watcher.on('error', () => undefined);
-  const buf = Buffer.alloc(256 * 1024);
-  let pos = 0;
-  try {
-    for (;;) {
-      const last = done; // read once more after the end: everything is in the file by then
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead > 0) {
-        pos += bytesRead;
-        if (!out.write(Buffer.from(buf.subarray(0, bytesRead))))
-          await new Promise<void>((r) => out.once('drain', () => r()));
-        continue;
-      }
-      if (last) return;
-      if (done) continue; // it ended while we were reading: one last read
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, POLL_MS);
-        wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      wake = undefined;
-    }
-  } finally {
-    watcher.close();
-    await fh.close();
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameParser } from './attach.js';
 import { runtimeError, runtimeMessage, stripLogrus } from './runc.js';
 import { parsePs } from './top.js';
+import { boundingSet, clampCapabilities } from './capabilities.js';
 import { stateOf, summarize } from './describe.js';
 import type { TaskRecord } from './task-store.js';
 import type { Container } from '@berth/proto/containers/v1';
@@ -114,5 +115,17 @@ describe('container state for ps', () => {
       exitStatus: 2,
       pid: 0,
     });
+  });
+});
+
+describe('capabilities', () => {
+  it('reads the bounding set and clamps every set of a spec to it', () => {
+    const set = boundingSet('Name:\tx\nCapBnd:\t000001fffeffffff\n');
+    expect(set.has('CAP_SYS_RESOURCE')).toBe(false);
+    expect(set.has('CAP_SYS_ADMIN')).toBe(true);
+    expect(set.has('CAP_CHECKPOINT_RESTORE')).toBe(true);
+    const caps = { bounding: ['CAP_CHOWN', 'CAP_SYS_RESOURCE'], effective: ['CAP_SYS_RESOURCE'] };
+    expect(clampCapabilities(caps, set)).toEqual(['CAP_SYS_RESOURCE']);
+    expect(caps).toEqual({ bounding: ['CAP_CHOWN'], effective: [] });
   });
 });

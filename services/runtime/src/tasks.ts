@@ -36,6 +36,7 @@ import {
   type Prepared,
 } from './monitor.js';
 import { Runc } from './runc.js';
+import { clampCapabilities, hostCapabilities } from './capabilities.js';
 import type { TaskEvents } from './task-events.js';
 import type { ProcRecord, TaskRecord, TaskStore } from './task-store.js';
 
@@ -185,6 +186,8 @@ export class TaskManager {
         if (t.mounted) mountAll(rootfs, join(bundle, 'rootfs'));
         if (t.mounted || !isAbsolute(spec.root?.path ?? '')) spec.root = { ...spec.root, path: 'rootfs' };
         spec.process = { ...spec.process, terminal: req.terminal };
+        const dropped = clampCapabilities(spec.process['capabilities'] as never, hostCapabilities());
+        if (dropped.length) this.d.log.debug({ id, dropped }, 'capabilities this host cannot grant');
         await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
         const files = procFiles(bundle);
         await Promise.all([unlinkQuiet(files.exit), mkdir(this.d.layout.runtimeRoot, { recursive: true })]);
