@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 clone to a running berth suite:
 # Debian + npm dependencies, build, `berth`/`berth-suite` on the PATH, the suite
-# started (nats-server, berth-content, berth-gateway), and a short demo that
-# shows it working — including containerd's own `ctr` talking to berth.
+# started (nats-server and every berth service), and a short demo that
+# shows it working — running containers, and containerd's own `ctr` talking to berth.
 #
 # Relocatable like the suite: BERTH_ROOT, BERTH_STATE, BERTH_LOG_DIR, BERTH_NATS.
 set -euo pipefail
@@ -57,13 +57,22 @@ run ctr --address "$BERTH_ADDRESS" plugins ls
 run berth content rm "$digest"
 
 # Layers: containerd's ctr imports an image and unpacks it through berth's
-# snapshotter and diff services; berth shows the snapshot, mounts it, runs busybox.
+# snapshotter and diff services; berth shows the snapshot.
 deploy/make-busybox-image.sh "$demo/busybox.tar" >/dev/null
 run ctr --address "$BERTH_ADDRESS" images import "$demo/busybox.tar"
 run berth images
 run berth snapshots tree
-mkdir "$demo/rootfs"
-run ctr --address "$BERTH_ADDRESS" images mount docker.io/library/busybox:latest "$demo/rootfs"
-run "$demo/rootfs/bin/busybox" echo "hello from an unpacked berth layer"
-run ctr --address "$BERTH_ADDRESS" images unmount --rm "$demo/rootfs"
+
+# Containers: each runs under its own berth-monitor driving runc.
+run berth run --rm busybox echo "hello from a berth container"
+web=demo-web-$$
+run berth run -d --name "$web" -e GREETING=hi busybox sh -c 'echo "$GREETING from $(hostname)"; exec sleep 300'
+run berth ps
+run berth exec "$web" sh -c 'echo "exec sees pid 1: $(cat /proc/1/comm)"'
+run berth logs "$web"
+run berth top "$web"
+run berth stop -t 1 "$web"
+run berth ps -a --filter "name=$web"
+run berth rm "$web"
+run ctr --address "$BERTH_ADDRESS" run --rm docker.io/library/busybox:latest "demo-ctr-$$" echo "hello from containerd's ctr, run by berth"
 printf '\nberth is running. Try: berth events   (in another terminal), berth --help, berth-suite status|stop\n'
