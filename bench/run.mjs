@@ -60,7 +60,7 @@ function concurrently(n, cmd, argsOf, env) {
 }
 
 function pidsOf(name) {
-  const r = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+  const r = spawnSync('pgrep', ['-f', name], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
