@@ -20,4 +20,4 @@ mkdir -p /etc/berth
 ln -sf "$dest/apps/cli/dist/berth.mjs" /usr/local/bin/berth
 ln -sf "$dest/deploy/berth-suite" /usr/local/bin/berth-suite
 if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
-echo "installed to $dest; enable with: systemctl enable --now berth-nats berth-content berth-snapshotter berth-images berth-runtime berth-gateway"
+echo "installed to $dest; enable with: systemctl enable --now berth-nats berth-content berth-snapshotter berth-images berth-runtime berth-network berth-gateway"

@@ -14,6 +14,7 @@ import { ContainersService } from '@berth/proto/containers/v1';
 import { TasksService } from '@berth/proto/tasks/v1';
 import { RuntimeService } from '@berth/proto/berth/runtime/v1';
 import { TransferService } from '@berth/proto/berth/images/v1';
+import { NetworksService } from '@berth/proto/berth/network/v1';
 import type { Backend } from './proxy.js';
 
 interface BackendSpec {
@@ -55,6 +56,11 @@ export const BACKENDS: BackendSpec[] = [
       { type: 'io.containerd.grpc.v1', id: 'tasks' },
       { type: 'io.containerd.runtime.v2', id: 'task' },
     ],
+  },
+  {
+    name: 'network',
+    services: [NetworksService],
+    plugins: [{ type: 'io.berth.grpc.v1', id: 'network' }],
   },
 ];
 
