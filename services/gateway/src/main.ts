@@ -28,7 +28,7 @@ export const VERSION = '0.1.0';
 
 // Calls that only read never create a namespace implicitly (a typo in -n must not leave one behind).
 const READ_ONLY =
-  /\/(Get|List|ListStream|Info|Read|Status|ListStatuses|Stat|Mounts|Usage|Wait|Subscribe|Metrics|ListPids)$/;
+  /\/(Get|List|ListStream|Info|Read|Status|ListStatuses|Stat|Mounts|Usage|Wait|Subscribe|Metrics|ListPids|Resolve|Inspect|Logs|Top|Endpoints)$/;
 
 async function serverUuid(db: Db): Promise<string> {
   const k = 'v1/server/uuid';
