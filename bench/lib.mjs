@@ -63,7 +63,13 @@ function waitSocket(path, timeoutMs = 15_000) {
 
 /** Starts nats + the berth services through deploy/berth-suite under `dir`. */
 export async function startBerth(dir) {
+  // berth-network makes a real bridge: give it a name and subnet of its own, removed at stop.
+  const bridge = `bb${Math.random().toString(16).slice(2, 8)}`;
+  const net = 200 + Math.floor(Math.random() * 50);
   const env = {
+    BERTH_NETWORK_DEFAULT_BRIDGE: bridge,
+    BERTH_NETWORK_DEFAULT_SUBNET: `10.${net}.0.0/24`,
+    BERTH_NETWORK_SUBNET_POOL: `10.${net}.128.0/17`,
     ...process.env,
     BERTH_ROOT: join(dir, 'root'),
     BERTH_STATE: join(dir, 'run'),
@@ -76,7 +82,15 @@ export async function startBerth(dir) {
   return {
     address: join(dir, 'run', 'berth.sock'),
     env,
-    stop: () => spawnSync(join(repo, 'deploy/berth-suite'), ['stop'], { env }),
+    stop: () => {
+      spawnSync(join(repo, 'deploy/berth-suite'), ['stop'], { env });
+      spawnSync('ip', ['link', 'del', bridge]);
+      for (const chain of ['BERTH-ISOLATION-1', 'BERTH-ISOLATION-2']) {
+        const rules = spawnSync('iptables', ['-S', chain], { encoding: 'utf8' }).stdout.split('\n');
+        for (const r of rules.filter((l) => l.startsWith('-A ') && l.includes(bridge)))
+          spawnSync('iptables', ['-D', ...r.slice(3).split(' ')]);
+      }
+    },
     pids: () =>
       spawnSync('bash', ['-c', `cat ${join(dir, 'run', 'pids')}/*.pid`], { encoding: 'utf8' })
         .stdout.split(/\s+/)

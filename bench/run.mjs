@@ -105,7 +105,8 @@ try {
   for (let i = 0; i < RUNS; i++)
     ctrOnBerth.push(ctr(suite.address, ['run', '--rm', IMAGE, `c${i}`, 'true']).ms);
   const berthRun = [];
-  for (let i = 0; i < RUNS; i++) berthRun.push(berth(env, ['run', '--rm', 'busybox', 'true']).ms);
+  for (let i = 0; i < RUNS; i++)
+    berthRun.push(berth(env, ['run', '--rm', '--network', 'none', 'busybox', 'true']).ms);
 
   const m = {
     runc: median(runc),
@@ -150,7 +151,7 @@ try {
   const tBerth = await concurrently(
     CONCURRENT,
     'node',
-    (i) => [cli, 'run', '-d', '--name', `p${i}`, 'busybox', 'sleep', '1000'],
+    (i) => [cli, 'run', '-d', '--network', 'none', '--name', `p${i}`, 'busybox', 'sleep', '1000'],
     env,
   );
   const tCtr = await concurrently(CONCURRENT, 'ctr', (i) => [
