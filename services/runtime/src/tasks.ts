@@ -79,8 +79,13 @@ export interface Deps {
   runtimes: Record<string, string>;
   logMaxSize: number;
   logMaxFiles: number;
-  /** Told after an init process's exit is recorded (auto-remove, later restart policies). */
+  /** Told after an init process's exit is recorded (auto-remove, restart policies). */
   onInitExit?(ns: string, id: string, e: ExitInfo): void;
+  /**
+   * Last word on the spec before the task is created, with the rootfs mounted at `rootfs`
+   * (volumes: mounts resolved, image content copied up). May change `spec` in place.
+   */
+  prepareSpec?(ns: string, c: Container, spec: Record<string, unknown>, rootfs: string): Promise<void>;
 }
 
 /** Labels berth's clients put on containers to steer their tasks. */
@@ -186,6 +191,7 @@ export class TaskManager {
         if (t.mounted) mountAll(rootfs, join(bundle, 'rootfs'));
         if (t.mounted || !isAbsolute(spec.root?.path ?? '')) spec.root = { ...spec.root, path: 'rootfs' };
         spec.process = { ...spec.process, terminal: req.terminal };
+        await this.d.prepareSpec?.(ns, c, spec, join(bundle, 'rootfs'));
         const dropped = clampCapabilities(spec.process['capabilities'] as never, hostCapabilities());
         if (dropped.length) this.d.log.debug({ id, dropped }, 'capabilities this host cannot grant');
         await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
