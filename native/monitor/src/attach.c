@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "exit.h"
+#include "pending.h"
 #include "stdio.h"
 #include "util.h"
 
-#define FRAME_HEADER	   8
 #define LAST_FRAME_WAIT_MS 1000 /* for all clients together */
 
 int attach_setup(struct monitor *m)
@@ -68,6 +68,7 @@ static void drop(struct monitor *m, int i)
 {
 	close(m->clients[i].fd);
 	m->clients[i].fd = -1;
+	pending_free(&m->clients[i].out);
 }
 
 /* This client's input is over; with --stdin-once that ends the container's. */
@@ -78,19 +79,36 @@ static void input_ended(struct monitor *m, int i)
 		stdio_close_stdin(m);
 }
 
-void attach_on_client(struct monitor *m, int i)
+void attach_on_client(struct monitor *m, int i, short revents)
 {
 	struct client *c = &m->clients[i];
-	if (c->stdin_done) { /* polled for nothing: this is a hang-up or an error */
-		drop(m, i);
+	if ((revents & POLLOUT) && pending_flush(&c->out, c->fd) < 0) {
+		drop(m, i); /* EPIPE, ECONNRESET: it has gone */
 		return;
 	}
-	ssize_t n = stdio_read_input(m, c->fd);
-	if (n > 0 || (n < 0 && errno == EAGAIN))
+	/* Input even on a hang-up: what it sent before closing is still for the container.
+	 * Only into an empty stdin buffer (an earlier source may have filled it this round). */
+	if (!c->stdin_done && m->in_len == 0 && (revents & (POLLIN | POLLHUP | POLLERR))) {
+		ssize_t n = stdio_read_input(m, c->fd);
+		if (n > 0 || (n < 0 && errno == EAGAIN))
+			return;
+		input_ended(m, i);
+		if (n < 0)
+			drop(m, i);
 		return;
-	input_ended(m, i);
-	if (n < 0)
+	}
+	/* Gone, and nothing left to read from it: polled only for hang-ups (input done), or
+	 * for room it will never get (pending output; polling it again would spin). */
+	if ((revents & (POLLHUP | POLLERR)) && (c->stdin_done || pending_has(&c->out)))
 		drop(m, i);
+}
+
+bool attach_pending(const struct monitor *m)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (m->clients[i].fd >= 0 && pending_has(&m->clients[i].out))
+			return true;
+	return false;
 }
 
 static void header(unsigned char h[FRAME_HEADER], int stream, size_t len)
@@ -109,37 +127,42 @@ void attach_broadcast(struct monitor *m, enum stream s, const char *data, size_t
 	unsigned char h[FRAME_HEADER];
 	header(h, s + 1, len);
 	struct iovec iov[2] = {{h, sizeof h}, {(void *)data, len}};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
 	for (int i = 0; i < MAX_CLIENTS; i++) {
-		if (m->clients[i].fd < 0)
+		struct client *c = &m->clients[i];
+		/* Still busy with the last frame: only in the salvage after the drain deadline
+		 * (stdio_salvage), as output is not read otherwise. Skipping the whole frame
+		 * keeps its stream well-formed. */
+		if (c->fd < 0 || pending_has(&c->out))
 			continue;
-		ssize_t n;
-		do
-			n = sendmsg(m->clients[i].fd, &msg, MSG_NOSIGNAL);
-		while (n < 0 && errno == EINTR);
-		if (n != (ssize_t)(sizeof h + len)) /* a torn frame cannot be resumed: drop */
+		/* What does not fit waits in c->out; the loop stops reading until it is sent. */
+		if (pending_write(&c->out, c->fd, iov, 2) < 0)
 			drop(m, i);
 	}
 }
 
-/* The exit frame is what a client waits for, so give a full socket buffer a moment to
- * drain, until the shared deadline. */
-static void send_last(int fd, const char *frame, size_t len, long long deadline)
+static bool wait_writable(int fd, long long deadline)
 {
-	while (len > 0) {
-		ssize_t n = send(fd, frame, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			frame += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		long long left = deadline - mono_ms();
-		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		if (n == 0 || errno != EAGAIN || left <= 0 || poll(&p, 1, (int)left) <= 0)
+	long long left = deadline - mono_ms();
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	return left > 0 && poll(&p, 1, (int)left) > 0;
+}
+
+/* The exit frame is what a client waits for, so give a full socket buffer a moment to
+ * drain, until the shared deadline. The rest of a frame it is in the middle of goes first
+ * (there is some only when the drain phase gave up waiting for it), or the exit frame
+ * would land inside it. */
+static void send_last(struct client *c, const char *frame, size_t len, long long deadline)
+{
+	int r;
+	while ((r = pending_flush(&c->out, c->fd)) > 0)
+		if (!wait_writable(c->fd, deadline))
 			return;
-	}
+	if (r < 0)
+		return;
+	struct iovec iov = {(void *)frame, len};
+	r = pending_write(&c->out, c->fd, &iov, 1);
+	while (r > 0 && wait_writable(c->fd, deadline))
+		r = pending_flush(&c->out, c->fd);
 }
 
 void attach_close(struct monitor *m, const char *exit_fields)
@@ -157,7 +180,7 @@ void attach_close(struct monitor *m, const char *exit_fields)
 		if (m->clients[i].fd < 0)
 			continue;
 		if (len)
-			send_last(m->clients[i].fd, frame, (size_t)len, deadline);
+			send_last(&m->clients[i], frame, (size_t)len, deadline);
 		drop(m, i);
 	}
 	if (m->attach_fd >= 0) {

@@ -6,16 +6,28 @@
 #include "attach.h"
 #include "control.h"
 #include "exit.h"
+#include "fifo_io.h"
+#include "pending.h"
 #include "self_pipe.h"
 #include "stdio.h"
 #include "util.h"
 
 #define DRAIN_TIMEOUT_MS 5000
-#define MAX_POLL	 (7 + MAX_CLIENTS)
+#define MAX_POLL	 (9 + MAX_CLIENTS)
 
 /* Handled in this order within one wake-up (the order fds are added): accepting before
  * reading output means a client that connected before `runtime start` sees all of it. */
-enum kind { K_SIGNAL, K_LISTEN, K_CONTROL, K_OUT, K_ERR, K_STDIN, K_STDIN_PATH, K_CLIENT };
+enum kind {
+	K_SIGNAL,
+	K_LISTEN,
+	K_CONTROL,
+	K_OUT,
+	K_ERR,
+	K_STDIN,
+	K_STDIN_PATH,
+	K_PATH_OUT,
+	K_CLIENT
+};
 
 struct poll_set {
 	struct pollfd pfd[MAX_POLL];
@@ -41,29 +53,41 @@ static void build(struct monitor *m, struct poll_set *p)
 	bool want_input = m->in_len == 0;
 	p->n = 0;
 	p->input_polled = want_input;
+	/* Back-pressure: while a sink has not taken all of the last output, read no more (the
+	 * container blocks on its pipe) and wait for the sink instead. */
+	bool blocked = stdio_output_blocked(m);
 	add(p, m->sig_rd, POLLIN, K_SIGNAL, 0);
 	if (m->attach_fd >= 0)
 		add(p, m->attach_fd, POLLIN, K_LISTEN, 0);
 	if (m->ctl.fd >= 0)
 		add(p, m->ctl.fd, POLLIN, K_CONTROL, 0);
-	if (m->out_fd >= 0)
+	if (m->out_fd >= 0 && !blocked)
 		add(p, m->out_fd, POLLIN, K_OUT, 0);
-	if (m->err_fd >= 0)
+	if (m->err_fd >= 0 && !blocked)
 		add(p, m->err_fd, POLLIN, K_ERR, 0);
 	if (!want_input && m->in_fd >= 0)
 		add(p, m->in_fd, POLLOUT, K_STDIN, 0);
 	if (want_input && m->path_in >= 0)
 		add(p, m->path_in, POLLIN, K_STDIN_PATH, 0);
+	for (int s = 0; s < 2; s++)
+		if (m->path_out[s] >= 0 && pending_has(&m->path_pend[s]))
+			add(p, m->path_out[s], POLLOUT, K_PATH_OUT, s);
 	for (int i = 0; i < MAX_CLIENTS; i++) {
 		const struct client *c = &m->clients[i];
-		if (c->fd >= 0 && c->stdin_done)
-			add(p, c->fd, 0, K_CLIENT, i); /* POLLHUP/POLLERR only */
-		else if (c->fd >= 0 && want_input)
-			add(p, c->fd, POLLIN, K_CLIENT, i);
+		short events = 0;
+		if (c->fd < 0)
+			continue;
+		if (!c->stdin_done && want_input)
+			events |= POLLIN;
+		if (pending_has(&c->out))
+			events |= POLLOUT;
+		/* One whose input has ended is still polled for POLLHUP/POLLERR (events 0). */
+		if (events || c->stdin_done)
+			add(p, c->fd, events, K_CLIENT, i);
 	}
 }
 
-static void dispatch(struct monitor *m, int kind, int idx, int fd)
+static void dispatch(struct monitor *m, int kind, int idx, int fd, short revents)
 {
 	switch (kind) {
 	case K_SIGNAL:
@@ -91,13 +115,15 @@ static void dispatch(struct monitor *m, int kind, int idx, int fd)
 		if (m->in_len == 0)
 			stdio_read_input(m, m->path_in);
 		break;
-	case K_CLIENT: {
-		/* an earlier handler may have dropped it, or filled the stdin buffer */
-		const struct client *c = &m->clients[idx];
-		if (c->fd == fd && (c->stdin_done || m->in_len == 0))
-			attach_on_client(m, idx);
+	case K_PATH_OUT:
+		fifo_io_on_writable(m, idx);
 		break;
-	}
+	case K_CLIENT:
+		/* an earlier handler may have dropped it (or filled the stdin buffer: its own
+		 * check) */
+		if (m->clients[idx].fd == fd)
+			attach_on_client(m, idx, revents);
+		break;
 	}
 }
 
@@ -111,7 +137,8 @@ void loop_run(struct monitor *m)
 		if (m->waiting && (m->start_asked || m->stop_asked))
 			return; /* main launches, or cleans up */
 		if (m->exited) {
-			if (m->out_fd < 0 && m->err_fd < 0)
+			/* Done once every stream is at EOF and every sink has all of it. */
+			if (m->out_fd < 0 && m->err_fd < 0 && !stdio_output_blocked(m))
 				break;
 			if (deadline < 0)
 				deadline = mono_ms() + DRAIN_TIMEOUT_MS;
@@ -122,8 +149,12 @@ void loop_run(struct monitor *m)
 		int timeout = m->close_stdin_pending && p.input_polled ? 0 : -1;
 		if (deadline >= 0) {
 			long long left = deadline - mono_ms();
-			if (left <= 0)
+			if (left <= 0) {
+				/* Orphans hold a pipe, or a sink is too slow: stop waiting, but let
+				 * the log have what the pipes hold already. */
+				stdio_salvage(m);
 				break;
+			}
 			if (timeout < 0 || left < timeout)
 				timeout = (int)left;
 		}
@@ -139,7 +170,7 @@ void loop_run(struct monitor *m)
 			if ((p.kind[i] == K_CLIENT || p.kind[i] == K_STDIN_PATH) &&
 			    (p.pfd[i].revents & POLLIN))
 				input_seen = true;
-			dispatch(m, p.kind[i], p.idx[i], p.pfd[i].fd);
+			dispatch(m, p.kind[i], p.idx[i], p.pfd[i].fd, p.pfd[i].revents);
 		}
 		if (m->close_stdin_pending && p.input_polled && !input_seen && m->in_len == 0) {
 			m->close_stdin_pending = false;

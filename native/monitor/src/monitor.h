@@ -13,6 +13,9 @@
 #define MAX_CLIENTS    16
 #define LINE_MAX_BYTES (16 * 1024) /* docker splits log lines at 16 KiB */
 #define OUT_BUF_BYTES  (32 * 1024)
+#define READ_CHUNK     8192 /* one read of container output: one attach frame */
+#define FRAME_HEADER   8    /* of an attach frame (attach.h) */
+#define PENDING_MAX    (FRAME_HEADER + READ_CHUNK)
 #define IN_BUF_BYTES   4096
 #define CONTROL_LINE   128 /* longest control command; longer lines are malformed */
 
@@ -31,9 +34,16 @@ struct log_file {
 	char out[OUT_BUF_BYTES];
 };
 
+/* The unsent rest of the one frame or chunk a sink could not take whole (pending.h). */
+struct pending {
+	char *buf;	 /* PENDING_MAX bytes, malloc'd on first need; NULL until then */
+	size_t off, len; /* len 0: nothing pending */
+};
+
 struct client {
 	int fd;		 /* -1: free slot */
 	bool stdin_done; /* sent EOF (shutdown(SHUT_WR)): still gets output, no longer read */
+	struct pending out;
 };
 
 struct control {
@@ -57,6 +67,10 @@ struct monitor {
 	int attach_fd;	 /* listening attach socket, -1 if none */
 	int path_out[2]; /* --stdout-path / --stderr-path by enum stream; -1: none or given up */
 	int path_in;	 /* --stdin-path, -1 if none */
+	/* The FIFO had a reader when opened (O_WRONLY): output waits for it (back-pressure).
+	 * False for the O_RDWR fallback, which nobody may ever read, and for plain files. */
+	bool path_waits[2];
+	struct pending path_pend[2];
 	struct control ctl;
 	struct client clients[MAX_CLIENTS];
 	pid_t init_pid; /* the container's init, or the exec'd process with --exec */

@@ -19,7 +19,8 @@
 #include "util.h"
 
 #define CONSOLE_TIMEOUT_MS 10000
-#define READ_CHUNK	   8192
+#define READ_ROUNDS	   8   /* chunks per wake-up, so one busy stream cannot starve the rest */
+#define SALVAGE_ROUNDS	   128 /* 1 MiB: more than a pipe holds, bounded against orphans */
 
 void stdio_capture_pipe(int p[2])
 {
@@ -157,11 +158,19 @@ static bool pty_to_come(const struct monitor *m)
 	return m->waiting && m->opt.terminal && m->in_fd < 0;
 }
 
-void stdio_on_readable(struct monitor *m, enum stream s)
+bool stdio_output_blocked(const struct monitor *m)
+{
+	return attach_pending(m) || fifo_io_pending(m);
+}
+
+/* Read up to rounds chunks of stream s and hand each to every sink. Normally reading stops
+ * as soon as a sink could not take a chunk whole (back-pressure); the salvage reads on, and
+ * the busy sinks miss what it reads. */
+static void pump(struct monitor *m, enum stream s, int rounds, bool salvage)
 {
 	int *fd = s == STREAM_STDOUT ? &m->out_fd : &m->err_fd;
 	char buf[READ_CHUNK];
-	for (int rounds = 0; rounds < 8 && *fd >= 0; rounds++) {
+	for (; rounds > 0 && *fd >= 0 && (salvage || !stdio_output_blocked(m)); rounds--) {
 		ssize_t n = read(*fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -181,6 +190,17 @@ void stdio_on_readable(struct monitor *m, enum stream s)
 		fifo_io_write(m, s, buf, (size_t)n);
 		logfile_feed(m, s, buf, (size_t)n);
 	}
+}
+
+void stdio_on_readable(struct monitor *m, enum stream s)
+{
+	pump(m, s, READ_ROUNDS, false);
+}
+
+void stdio_salvage(struct monitor *m)
+{
+	pump(m, STREAM_STDOUT, SALVAGE_ROUNDS, true);
+	pump(m, STREAM_STDERR, SALVAGE_ROUNDS, true);
 }
 
 ssize_t stdio_read_input(struct monitor *m, int fd)

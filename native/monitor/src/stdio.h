@@ -3,6 +3,7 @@
 #define BERTH_STDIO_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "monitor.h"
@@ -26,8 +27,17 @@ void stdio_cleanup(struct child_stdio *cs);
 /* A pipe for the runtime's own output: p[0] ours (non-blocking), p[1] its. Dies. */
 void stdio_capture_pipe(int p[2]);
 /* Read what is readable on the stream's fd: send it to attach clients, the stdout/stderr
- * paths and the log. Closes the fd (sets it to -1) at EOF or on a hang-up. */
+ * paths and the log. Closes the fd (sets it to -1) at EOF or on a hang-up. Stops as soon
+ * as a sink has pending output (stdio_output_blocked). */
 void stdio_on_readable(struct monitor *m, enum stream s);
+/* Some sink (attach client, FIFO with a reader) has output it has not taken yet. Until it
+ * has, the monitor reads no more output: the container blocks on its pipe (back-pressure;
+ * the log is written synchronously and never holds anything back). */
+bool stdio_output_blocked(const struct monitor *m);
+/* The drain phase has run out (loop.h): read what is left in the pipes now (bounded, as
+ * orphans may keep writing) for the log and the sinks that keep up; a sink still busy
+ * with an earlier frame misses it. */
+void stdio_salvage(struct monitor *m);
 /* One read(2) from an input source (attach client, stdin FIFO) into the stdin buffer, which
  * must be empty, and push it on; input is dropped when the container has no stdin.
  * Returns read's result (errno kept): >0 bytes, 0 at EOF, -1 (EAGAIN: nothing yet). */

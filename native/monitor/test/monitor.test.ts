@@ -1,6 +1,7 @@
 // Black-box tests of berth-monitor against real runc, on a busybox bundle built here.
 // Needs root and runc; skipped otherwise. runc keeps its state under a private --root.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, openSync, readSync, writeSync } from 'node:fs';
 import {
   access,
@@ -122,7 +123,7 @@ async function makeBundle(dir: string, args: string[], terminal = false): Promis
   const bin = join(bundle, 'rootfs', 'bin');
   await mkdir(bin, { recursive: true });
   await copyFile(BUSYBOX, join(bin, 'busybox'));
-  for (const applet of ['sh', 'echo', 'sleep', 'cat', 'tty', 'stty'])
+  for (const applet of ['sh', 'echo', 'sleep', 'cat', 'tty', 'stty', 'head', 'seq'])
     await symlink('busybox', join(bin, applet));
   const r = spawnSync('runc', ['spec'], { cwd: bundle, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`runc spec: ${r.stderr}`);
@@ -468,6 +469,102 @@ describe.skipIf(!isRoot || !hasRunc)('berth-monitor with runc', () => {
     const exit = await readExit(t.exitFile);
     expect(exit.exit_status).toBe(4);
     expect(record).toEqual(exit);
+  });
+
+  /** What `head -c 3000000 /bin/busybox` prints in the bundle (a copy of BUSYBOX). */
+  const BIG = 3_000_000;
+  const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+  const bigOutput = async (): Promise<Buffer> => (await readFile(BUSYBOX)).subarray(0, BIG);
+
+  it('back-pressure: a slow attach client gets every byte, then the exit frame', async () => {
+    const t = await start(['sh', '-c', `head -c ${BIG} /bin/busybox`], { attach: true, launch: false });
+    expect(t.msg.type).toBe('created');
+    const c = await AttachClient.connect(t.attachSocket);
+    c.sock.pause(); // not reading at all for a while: its socket buffer fills up
+    runcStart(t.id);
+    await sleep(500);
+    expect(rssKiB(t.monitorPid)).toBeLessThan(1024); // holding output back costs one frame
+    // then reading, but slower than the container writes
+    let since = 0;
+    c.sock.on('data', (b: Buffer) => {
+      since += b.length;
+      if (since < 64 * 1024) return;
+      since = 0;
+      c.sock.pause();
+      setTimeout(() => c.sock.resume(), 5);
+    });
+    c.sock.resume();
+    const record = await c.exitRecord();
+    expect(record.exit_status).toBe(0);
+    const got = Buffer.concat(c.frames.filter((f) => f.stream === 1).map((f) => f.data));
+    const want = await bigOutput();
+    expect(got.length).toBe(want.length);
+    expect(sha256(got)).toBe(sha256(want));
+    expect(c.text(2)).toBe('');
+    expect(await readExit(t.exitFile)).toEqual(record);
+  });
+
+  it('back-pressure: a --stdout-path FIFO read slowly gets every byte', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-mon-fifo-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'out');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const fd = openSync(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK); // a reader: the monitor opens O_WRONLY
+    try {
+      const t = await start(['sh', '-c', `head -c ${BIG} /bin/busybox`], { flags: ['--stdout-path', fifo] });
+      expect(t.msg.type).toBe('created');
+      await sleep(500); // the FIFO (64 KiB) is full long before this
+      const chunks: Buffer[] = [];
+      const buf = Buffer.alloc(16 * 1024);
+      const end = Date.now() + 20_000;
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(fd, buf);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+          if (Date.now() > end) throw new Error('timed out reading the FIFO');
+          await sleep(2);
+          continue;
+        }
+        if (n === 0) break; // the monitor closed its end: all output is in
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+        await sleep(1);
+      }
+      const got = Buffer.concat(chunks);
+      const want = await bigOutput();
+      expect(got.length).toBe(want.length);
+      expect(sha256(got)).toBe(sha256(want));
+      expect((await readExit(t.exitFile)).exit_status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('back-pressure: an attach client that goes away mid-stream blocks nothing', async () => {
+    const t = await start(['seq', '1', '300000'], { attach: true, launch: false });
+    expect(t.msg.type).toBe('created');
+    const gone = await AttachClient.connect(t.attachSocket);
+    const stays = await AttachClient.connect(t.attachSocket);
+    gone.sock.once('data', () => gone.sock.pause()); // stops reading: the container waits for it
+    await sleep(100); // both accepted before any output
+    runcStart(t.id);
+    await waitFor('first output', async () => (gone.frames.length > 0 ? true : undefined));
+    await sleep(300);
+    expect(alive(t.monitorPid)).toBe(true);
+    await access(t.exitFile).then(
+      () => expect.fail('the container did not wait for the stalled client'),
+      () => undefined,
+    );
+    gone.sock.destroy();
+    const want = Array.from({ length: 300000 }, (_, i) => `${i + 1}\n`).join('');
+    const exit = await readExit(t.exitFile);
+    expect(exit.exit_status).toBe(0);
+    expect(await stays.exitRecord()).toEqual(exit);
+    expect(stays.text(1)).toBe(want);
+    expect(gone.text(1).length).toBeLessThan(want.length);
+    expect((await readLog(t.logFile)).map((l) => l.log).join('')).toBe(want);
+    await waitFor('monitor exit', async () => (alive(t.monitorPid) ? undefined : true));
   });
 
   it('writes a /dev/pts path with --terminal (pty master over the console socket)', async () => {
