@@ -362,7 +362,7 @@ describe.skipIf(skip !== undefined)(
       const net = await berth(['run', '--rm', '--network', 'bridge', 'busybox', 'true']);
       expect(net.code).toBe(125);
       expect(net.stderr).toMatch(
-        /^berth: network "bridge" is not available: .*networks arrive with berth-network\n$/,
+        /^berth: berth-network is unavailable .*; network mode "bridge" needs berth-network \(use --network none to run without networking\)\n$/,
       );
       const img = await berth(['run', '--rm', '--pull', 'never', 'nosuch/image', 'true']);
       expect(img).toMatchObject({ code: 125, stderr: 'berth: No such image: nosuch/image:latest\n' });

@@ -21,6 +21,10 @@ import { registerContainerLifecycle } from './commands/container/register.js';
 import { registerContainerViews } from './commands/views/register.js';
 import { registerCtrGroups } from './commands/ctr/register.js';
 import { registerContainerImages } from './commands/snapshot-image/register.js';
+import { registerUpdate } from './commands/update/register.js';
+import { registerStats } from './commands/stats/register.js';
+import { registerNetwork } from './commands/network/register.js';
+import { registerVolume } from './commands/volume/register.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs; the handler chunks (grpc-js
 // above all) are imported after this line and start faster from the second run on.
@@ -69,6 +73,10 @@ export function buildProgram(): Command {
   registerCtrGroups(program);
   registerContainerImages(program);
   // SEAM: `berth network …` (berth-network) and `berth volume …` register here.
+  registerUpdate(program);
+  registerStats(program);
+  registerNetwork(program);
+  registerVolume(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
  */
 import { dial, type CallOpts } from '@berth/grpc';
 import { TransferClient } from '@berth/proto/berth/images/v1';
+import { NetworksClient } from '@berth/proto/berth/network/v1';
 import { RuntimeClient } from '@berth/proto/berth/runtime/v1';
 import { ContainersClient } from '@berth/proto/containers/v1';
 import { ImagesClient } from '@berth/proto/images/v1';
@@ -19,6 +20,8 @@ export interface Clients {
   containers: ContainersClient;
   tasks: TasksClient;
   runtime: RuntimeClient;
+  /** berth.network.v1 (berth-network): container attachments, networks. */
+  networks: NetworksClient;
   /**
    * Options for every call: `ns` (the containerd namespace) is required. A `timeoutMs` applies
    * to short calls only; waits and attach streams never time out by themselves.
@@ -42,6 +45,7 @@ export function dialClients(address: string, opts: Clients['opts']): Clients & {
     containers: dial(ContainersClient, address),
     tasks: dial(TasksClient, address),
     runtime: dial(RuntimeClient, address),
+    networks: dial(NetworksClient, address),
   };
   return { ...c, opts, close: () => Object.values(c).forEach((x) => x.close()) };
 }

@@ -15,6 +15,8 @@ export type { Clients } from './clients.js';
 export { generateId, generateName, shortId } from './ids.js';
 export { LABELS, RUNTIMES, containerLabels, stopSettings, parseLogOpts } from './labels.js';
 export type { LabelInput, LogOptions, RuntimeName } from './labels.js';
+export { parseRestartPolicy, parseGoDuration, healthcheckLabel } from './policies.js';
+export type { HealthFlags, HealthcheckLabel } from './policies.js';
 export {
   parseLabels,
   parseKeyValues,
@@ -48,7 +50,23 @@ export {
   pauseContainer,
   unpauseContainer,
   SIGKILL,
+  markStopped,
 } from './lifecycle.js';
 export type { AttachStdio, StartOptions, StartResult, RemoveOptions } from './lifecycle.js';
 export { execInContainer } from './exec.js';
+export { volumeFlags, anonymousVolumesOf, removeVolumes } from './volumes.js';
+export type { VolumeFlags } from './volumes.js';
+export { planNetwork, attachNetwork, detachNetwork, fileMounts, modeLabel } from './network.js';
+export type { NetworkOptions, NetworkPlan, NetworkKind, Attached, AttachInput } from './network.js';
+export {
+  parsePublish,
+  parseExpose,
+  imageExposedPorts,
+  portPlan,
+  displayPortsOf,
+  displayablePorts,
+  portLines,
+} from './ports.js';
+export type { PortSpec, ExposedPort, DisplayPort, Protocol } from './ports.js';
 export type { ExecOptions, ExecResult } from './exec.js';
+export { probeResourceHost, blockDevice, deviceNumbers } from './resource-host.js';

@@ -3,8 +3,19 @@
  * commands such as `stop` and `ps`) what docker keeps in its container config.
  */
 import { invalidArgument } from '@berth/errdefs';
-import { parseMemory, parseSignal, stopSignalOf, stopTimeoutOf, type RunOptions } from '@berth/oci-spec';
+import {
+  VOLUMES_LABEL,
+  imageVolumesOf,
+  parseMemory,
+  parseSignal,
+  stopSignalOf,
+  stopTimeoutOf,
+  volumesLabel,
+  type RunOptions,
+} from '@berth/oci-spec';
 import type { ImageConfig } from '@berth/image';
+import { healthcheckLabel, parseRestartPolicy, type HealthFlags } from './policies.js';
+import type { VolumeFlags } from './volumes.js';
 
 export const LABELS = {
   name: 'io.berth.name',
@@ -17,6 +28,16 @@ export const LABELS = {
   autoRemove: 'io.berth.auto-remove',
   stopSignal: 'io.containerd.image.config.stop-signal',
   stopTimeout: 'io.berth.stop-timeout',
+  /** docker's restart policy (`always`, `on-failure:3`), acted on by berth-runtime. */
+  restart: 'io.berth.restart',
+  /** Set by `stop`/`kill` (a stop by the user: no restart), cleared by `start`. */
+  stopped: 'io.berth.stopped',
+  /** The effective health check as JSON (see policies.ts), probed by berth-runtime. */
+  healthcheck: 'io.berth.healthcheck',
+  /** docker's PORTS text (`0.0.0.0:8080->80/tcp, 53/udp`), as published at create. */
+  ports: 'io.berth.ports',
+  /** docker's NetworkMode: bridge, host, none, container:<id> or the first network's name. */
+  network: 'io.berth.network',
 } as const;
 
 /** The OCI runtimes berth can drive (the binary berth-monitor runs). */
@@ -42,6 +63,16 @@ export interface LabelInput {
   runtime?: RuntimeName;
   logOpts?: LogOptions;
   autoRemove?: boolean;
+  /** `--restart`, as typed (validated here). */
+  restart?: string;
+  /** The --health-* flags, merged over the image's HEALTHCHECK. */
+  health?: HealthFlags;
+  /** The network mode (label io.berth.network). */
+  network?: string;
+  /** docker's PORTS text (label io.berth.ports); omitted when empty. */
+  ports?: string;
+  /** `-v`, `--mount`, `--volumes-from` (label io.berth.volumes, with the image's VOLUMEs). */
+  volumes?: VolumeFlags;
 }
 
 /**
@@ -63,6 +94,18 @@ export function containerLabels(i: LabelInput): Record<string, string> {
   if (i.logOpts?.maxSize !== undefined) out[LABELS.logMaxSize] = String(i.logOpts.maxSize);
   if (i.logOpts?.maxFile !== undefined) out[LABELS.logMaxFile] = String(i.logOpts.maxFile);
   if (i.autoRemove) out[LABELS.autoRemove] = 'true';
+  const restart = i.restart === undefined ? undefined : parseRestartPolicy(i.restart);
+  if (restart && i.autoRemove) throw invalidArgument('Conflicting options: --restart and --rm');
+  if (restart) out[LABELS.restart] = restart;
+  const health = healthcheckLabel(i.health ?? {}, i.imageConfig);
+  if (health) out[LABELS.healthcheck] = health;
+  if (i.network) out[LABELS.network] = i.network;
+  if (i.ports) out[LABELS.ports] = i.ports;
+  const volumes = volumesLabel({
+    ...i.volumes,
+    imageVolumes: imageVolumesOf(i.imageConfig?.config?.Volumes),
+  });
+  if (volumes) out[VOLUMES_LABEL] = volumes;
   out[LABELS.stopSignal] = stopSignalOf(o, i.imageConfig).name;
   if (o.stopTimeout !== undefined) out[LABELS.stopTimeout] = String(stopTimeoutOf(o));
   return out;

@@ -12,6 +12,7 @@ import { openAttach, type AttachSession, type ExitStatus } from './attach.js';
 import { longCall, type Clients } from './clients.js';
 import { removeSnapshot } from './create.js';
 import { LABELS, stopSettings } from './labels.js';
+import { detachNetwork } from './network.js';
 import { wireInput, type ClientStdio } from './stdio.js';
 
 export const SIGKILL = 9;
@@ -35,6 +36,18 @@ export async function getTask(c: Clients, id: string, execId = ''): Promise<Proc
     if (isNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * Marks a stop by the user (label io.berth.stopped), or clears the mark: berth-runtime's
+ * restart policy never undoes such a stop (docker's HasBeenManuallyStopped). Set before
+ * signalling, cleared by start.
+ */
+export async function markStopped(c: Clients, container: Container, stopped: boolean): Promise<void> {
+  if ((container.labels[LABELS.stopped] === 'true') === stopped) return;
+  const labels = { [LABELS.stopped]: stopped ? 'true' : '' };
+  const updateMask = [`labels.${LABELS.stopped}`];
+  await unary(c.containers, c.containers.update, { container: { ...container, labels }, updateMask }, c.opts);
 }
 
 const isLive = (t: Process | undefined): t is Process =>
@@ -83,6 +96,7 @@ export async function startContainer(c: Clients, id: string, o: StartOptions = {
     if (!o.attach) return { pid: current.pid, started: false };
     return { pid: current.pid, started: false, exit: await attachContainer(c, id, o.attach) };
   }
+  await markStopped(c, container, false);
   if (current) await deleteTask(c, id);
   await unary(
     c.tasks,
@@ -168,7 +182,9 @@ export async function attachContainer(c: Clients, id: string, io: AttachStdio): 
 
 /** Sends `signal` to the container's init process. NotFound-free: a stopped container is FailedPrecondition. */
 export async function killContainer(c: Clients, id: string, signal: number, name = id): Promise<void> {
-  const t = await getTask(c, id);
+  const [container, t] = await Promise.all([getContainer(c, id), getTask(c, id)]);
+  // Also while restarting (no task running): the restart is called off.
+  if (isLive(t) || container.labels[LABELS.restart]) await markStopped(c, container, true);
   if (!isLive(t)) throw failedPrecondition(`Cannot kill container: ${name}: Container ${id} is not running`);
   try {
     await unary(c.tasks, c.tasks.kill, { containerId: id, execId: '', signal, all: false }, c.opts);
@@ -228,6 +244,7 @@ export async function stopContainer(
     await deleteTask(c, id);
     return undefined;
   }
+  if (isLive(t) || container.labels[LABELS.restart]) await markStopped(c, container, true);
   if (!isLive(t)) return undefined;
   const s = stopSettings(container.labels);
   const timeout = timeoutSec ?? s.timeout;
@@ -263,7 +280,7 @@ export interface RemoveOptions {
 
 /**
  * docker rm: refuses a running container unless forced (then SIGKILL and wait), deletes the
- * task, the container record and its snapshot.
+ * task, the container record, its networking (Networks.Detach) and its snapshot.
  *
  * @throws Conflict docker's "You cannot remove a running container …" without force.
  */
@@ -277,6 +294,7 @@ export async function removeContainer(c: Clients, id: string, o: RemoveOptions =
         `You cannot remove a ${what} container ${id}. Stop the container before attempting removal or force remove`,
       );
     }
+    await markStopped(c, container, true);
     const waiting = waitTask(c, id);
     waiting.catch(() => undefined);
     await signalTask(c, id, SIGKILL, t.status !== Status.RUNNING);
@@ -288,6 +306,7 @@ export async function removeContainer(c: Clients, id: string, o: RemoveOptions =
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+  await detachNetwork(c, id);
   await removeSnapshot(c, container.snapshotKey || id);
 }
 

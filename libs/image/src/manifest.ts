@@ -54,6 +54,17 @@ export interface ContainerConfig {
   readonly WorkingDir?: string;
   readonly Labels?: Readonly<Record<string, string>> | null;
   readonly StopSignal?: string;
+  /** HEALTHCHECK: Test is `["CMD-SHELL", cmd]`, `["CMD", arg…]` or `["NONE"]`; durations in nanoseconds. */
+  readonly Healthcheck?: HealthConfig | null;
+}
+
+/** docker's HealthConfig, as image configs keep it (0 or absent: the default). */
+export interface HealthConfig {
+  readonly Test?: readonly string[] | null;
+  readonly Interval?: number;
+  readonly Timeout?: number;
+  readonly StartPeriod?: number;
+  readonly Retries?: number;
 }
 
 /** One step of how the image was built; `empty_layer` steps added no layer. */

@@ -1,7 +1,8 @@
 /**
  * Mounting containerd Mount descriptions on the host (the diff service's temp
- * mounts; later the runtime's rootfs). Only `bind` and `overlay` are
- * supported: they are what berth's snapshotter returns.
+ * mounts, the runtime's rootfs, volumes with local-driver options). `bind` and
+ * `overlay` are what berth's snapshotter returns; any other type is mounted as
+ * mount(8) would: known option words become flags, the rest filesystem data.
  */
 import { mkdtemp, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,10 @@ function mountOne(m: Mount, target: string): void {
     } finally {
       if (cwd) process.chdir(prev);
     }
-  } else throw notImplemented(`mount type ${JSON.stringify(m.type)} is not supported (bind, overlay)`);
+  } else if (/^[a-z0-9._-]+$/.test(m.type) && m.type !== 'none') {
+    // Any other filesystem (tmpfs, and what a volume's local-driver options name), as mount(8).
+    mount(m.source, target, m.type, o.flags, o.data.length ? o.data.join(',') : null);
+  } else throw notImplemented(`mount type ${JSON.stringify(m.type)} is not supported`);
   if (o.propagation) mount(null, target, null, o.propagation, null);
 }
 

@@ -15,6 +15,7 @@ import {
 } from './constants.js';
 import { mergeEnv, parseEnvFile } from './env.js';
 import { overlayMounts, tmpfsMount } from './mounts.js';
+import { linuxResources } from './resources.js';
 import type { BuildContext, RunOptions } from './run-options.js';
 import { seccompFor } from './seccomp.js';
 import { parseSecurityOpts } from './security-opt.js';
@@ -65,7 +66,10 @@ export function buildSpec(opts: RunOptions, image: ImageConfig | undefined, ctx:
 
   const linux: Linux = {
     namespaces: namespacesOf(opts),
-    resources: { devices: privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules() },
+    resources: {
+      devices: privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules(),
+      ...linuxResources(opts, ctx.resourceHost).resources,
+    },
     cgroupsPath: opts.cgroupsPath ?? `/berth/${ctx.namespace}/${ctx.id}`,
   };
   if (privileged) {

@@ -17,7 +17,42 @@ export { validateSysctls } from './sysctl.js';
 export { parseSecurityOpts } from './security-opt.js';
 export type { SecurityOptions } from './security-opt.js';
 export { parseMemory } from './units.js';
-export { tmpfsMount } from './mounts.js';
+export {
+  linuxResources,
+  resourcesUpdate,
+  mergeResources,
+  hasResourceOptions,
+  parseCpus,
+  parseCpuset,
+  parseWeightDevice,
+  parseThrottleBps,
+  parseThrottleIops,
+  MIN_MEMORY,
+  CFS_PERIOD,
+} from './resources.js';
+export type {
+  ResourceOptions,
+  ResourceHost,
+  DeviceNumbers,
+  ResolvedResources,
+  ResourcesUpdate,
+} from './resources.js';
+export { tmpfsMount, overlayMounts } from './mounts.js';
+export {
+  VOLUMES_LABEL,
+  PROPAGATIONS,
+  parseBind,
+  parseMount,
+  parseVolumesFrom,
+  parseVolumeRequests,
+  validateVolumeName,
+  absolutizeBind,
+  absolutizeMount,
+  volumesLabel,
+  readVolumesLabel,
+  imageVolumesOf,
+} from './volumes.js';
+export type { VolumeRequests, MountRequest, MountType, Propagation } from './volumes.js';
 export { seccompFor } from './seccomp.js';
 export { DEFAULT_PROFILE } from './seccomp-profile.js';
 export type { ProfileRule, ProfileArg } from './seccomp-profile.js';
@@ -48,6 +83,13 @@ export type {
   IdMapping,
   Device,
   Resources,
+  ResourceLimits,
+  LinuxMemory,
+  LinuxCpu,
+  LinuxBlockIO,
+  LinuxWeightDevice,
+  LinuxThrottleDevice,
+  LinuxPids,
   DeviceRule,
   Seccomp,
   SeccompAction,

@@ -1,3 +1,4 @@
+import type { ResourceHost, ResourceOptions } from './resources.js';
 import type { Device, Mount } from './types.js';
 
 /**
@@ -5,7 +6,7 @@ import type { Device, Mount } from './types.js';
  * optional; the image config and Docker's defaults fill the rest. Strings are kept in the form
  * the flag takes (`nofile=1024:2048`, `size=64m`), so the CLI stays a thin parser.
  */
-export interface RunOptions {
+export interface RunOptions extends ResourceOptions {
   /** Arguments after the image name; replace the image's Cmd. */
   cmd?: readonly string[];
   /** `--entrypoint`: replaces the image's Entrypoint and drops its Cmd; `''` clears it. */
@@ -84,4 +85,6 @@ export interface BuildContext {
   hostHostname?: string;
   /** Host device nodes a privileged container gets in its /dev (the caller lists /dev). */
   hostDevices?: readonly Device[];
+  /** CPUs, memory nodes, cgroup files and device numbers, for the resource flags' checks. */
+  resourceHost?: ResourceHost;
 }

@@ -107,9 +107,62 @@ export interface Device {
   gid?: number;
 }
 
-/** Cgroup resources; berth sets the device allow-list here (limits come with `berth update`). */
-export interface Resources {
+/** Cgroup resources: the device allow-list, and the limits of docker's resource flags (resources.ts). */
+export interface Resources extends ResourceLimits {
   devices: DeviceRule[];
+}
+
+/** OCI LinuxResources without the device rules: what `runc update --resources` takes. */
+export interface ResourceLimits {
+  memory?: LinuxMemory;
+  cpu?: LinuxCpu;
+  blockIO?: LinuxBlockIO;
+  pids?: LinuxPids;
+}
+
+/** Memory cgroup settings, bytes (`swap` is memory plus swap; -1 means unlimited). */
+export interface LinuxMemory {
+  limit?: number;
+  reservation?: number;
+  swap?: number;
+  swappiness?: number;
+  disableOOMKiller?: boolean;
+}
+
+/** CPU cgroup settings (CFS quota and period in microseconds; cpuset lists such as `0-1`). */
+export interface LinuxCpu {
+  shares?: number;
+  quota?: number;
+  period?: number;
+  cpus?: string;
+  mems?: string;
+}
+
+/** Block I/O cgroup settings. */
+export interface LinuxBlockIO {
+  weight?: number;
+  weightDevice?: LinuxWeightDevice[];
+  throttleReadBpsDevice?: LinuxThrottleDevice[];
+  throttleWriteBpsDevice?: LinuxThrottleDevice[];
+  throttleReadIOPSDevice?: LinuxThrottleDevice[];
+  throttleWriteIOPSDevice?: LinuxThrottleDevice[];
+}
+
+export interface LinuxWeightDevice {
+  major: number;
+  minor: number;
+  weight: number;
+}
+
+export interface LinuxThrottleDevice {
+  major: number;
+  minor: number;
+  rate: number;
+}
+
+/** Pids cgroup: the most tasks; -1 means unlimited. */
+export interface LinuxPids {
+  limit: number;
 }
 
 /** One device-cgroup rule; omitted `type`/`major`/`minor` mean "all". */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cleanEnv } from './env.js';
 import { cliEntry, repoRoot } from './paths.js';
 import { track, untrack } from './reaper.js';
+import { suiteCliEnv } from './suite.js';
 
 /** Options for {@link runCli}. */
 export interface RunCliOptions {
@@ -11,7 +12,11 @@ export interface RunCliOptions {
   ns?: string;
   /** Written to the CLI's stdin, which is then closed (stdin is empty when omitted). */
   input?: string | Buffer;
-  /** Extra environment, applied last; `undefined` removes a variable. No BERTH_* is inherited. */
+  /**
+   * Extra environment, applied last; `undefined` removes a variable. No BERTH_* is inherited;
+   * the `cliEnv` of the suite at `address` (BERTH_DEFAULT_NETWORK=none without berth-network)
+   * comes first.
+   */
   env?: Record<string, string | undefined>;
   /** Kill the CLI (SIGKILL) after this long (default 30 s); the result then has `signal: 'SIGKILL'`. */
   timeoutMs?: number;
@@ -36,7 +41,8 @@ export interface CliResult {
  */
 export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
   const argv = [cliEntry(), '--address', opts.address, ...(opts.ns ? ['-n', opts.ns] : []), ...args];
-  return runProcess(process.execPath, argv, { ...opts, env: cleanEnv(opts.env) });
+  const env = cleanEnv({ ...suiteCliEnv(opts.address), ...opts.env });
+  return runProcess(process.execPath, argv, { ...opts, env });
 }
 
 /** Options for {@link runProcess}. */

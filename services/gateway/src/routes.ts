@@ -15,6 +15,7 @@ import { TasksService } from '@berth/proto/tasks/v1';
 import { RuntimeService } from '@berth/proto/berth/runtime/v1';
 import { TransferService } from '@berth/proto/berth/images/v1';
 import { NetworksService } from '@berth/proto/berth/network/v1';
+import { VolumesService } from '@berth/proto/berth/volumes/v1';
 import type { Backend } from './proxy.js';
 
 interface BackendSpec {
@@ -50,11 +51,12 @@ export const BACKENDS: BackendSpec[] = [
   },
   {
     name: 'runtime',
-    services: [ContainersService, TasksService, RuntimeService],
+    services: [ContainersService, TasksService, RuntimeService, VolumesService],
     plugins: [
       { type: 'io.containerd.grpc.v1', id: 'containers' },
       { type: 'io.containerd.grpc.v1', id: 'tasks' },
       { type: 'io.containerd.runtime.v2', id: 'task' },
+      { type: 'io.berth.grpc.v1', id: 'volumes' },
     ],
   },
   {

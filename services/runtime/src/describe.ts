@@ -7,6 +7,9 @@ import type { ContainerSummary } from '@berth/proto/berth/runtime/v1';
 import { NAME_LABEL } from './containers.js';
 import { LABELS } from './tasks.js';
 import type { TaskRecord } from './task-store.js';
+import { hostConfigLimits } from './oom.js';
+import { HEALTHCHECK_LABEL, parseHealthcheck } from './health.js';
+import { RESTART_LABEL, parseRestartPolicy } from './restart.js';
 
 interface SpecView {
   hostname?: string;
@@ -30,7 +33,7 @@ export function specOf(c: Container): SpecView {
   }
 }
 
-export type State = 'created' | 'running' | 'paused' | 'exited';
+export type State = 'created' | 'running' | 'paused' | 'exited' | 'restarting';
 
 export function stateOf(t: TaskRecord | undefined): State {
   if (!t) return 'created';
@@ -52,9 +55,18 @@ export const nameOf = (c: Container): string => c.labels[NAME_LABEL] || c.id;
 /** docker quotes nothing and joins with spaces. */
 const commandOf = (s: SpecView): string => (s.process?.args ?? []).join(' ');
 
-export function summarize(c: Container, t: TaskRecord | undefined): ContainerSummary {
-  const state = stateOf(t);
+/** What only the running service knows: a restart by the policy is pending (restart.ts). */
+export interface Live {
+  restarting?: boolean;
+  /** docker's Mounts once the container's volume requests are resolved (volumes/). */
+  mounts?: Array<Record<string, unknown>>;
+}
+
+export function summarize(c: Container, t: TaskRecord | undefined, o: Live = {}): ContainerSummary {
+  const stopped = stateOf(t);
+  const state = stopped === 'exited' && o.restarting ? 'restarting' : stopped;
   const live = state === 'running' || state === 'paused';
+  const exited = state === 'exited' || state === 'restarting';
   return {
     id: c.id,
     name: nameOf(c),
@@ -63,21 +75,31 @@ export function summarize(c: Container, t: TaskRecord | undefined): ContainerSum
     createdAt: c.createdAt,
     state,
     pid: live ? (t?.init.pid ?? 0) : 0,
-    exitStatus: state === 'exited' ? (t?.init.exitStatus ?? 0) : 0,
+    exitStatus: exited ? (t?.init.exitStatus ?? 0) : 0,
     startedAt: t?.startedAt ? new Date(t.startedAt) : undefined,
-    exitedAt: state === 'exited' && t?.init.exitedAt ? new Date(t.init.exitedAt) : undefined,
+    exitedAt: exited && t?.init.exitedAt ? new Date(t.init.exitedAt) : undefined,
     labels: c.labels,
     runtime: t?.runtime ?? c.labels[LABELS.runtime] ?? '',
     restartCount: t?.restartCount ?? 0,
+    health: (c.labels[HEALTHCHECK_LABEL] && t?.health?.status) || '',
   };
 }
+
+const nanos = (ms: number) => ms * 1_000_000;
 
 const ZERO = '0001-01-01T00:00:00Z';
 
 /** A docker-inspect-shaped document: the fields scripts read most. */
-export function inspect(c: Container, t: TaskRecord | undefined, logPath: string): Record<string, unknown> {
+export function inspect(
+  c: Container,
+  t: TaskRecord | undefined,
+  logPath: string,
+  o: Live = {},
+): Record<string, unknown> {
   const s = specOf(c);
-  const sum = summarize(c, t);
+  const sum = summarize(c, t, o);
+  const check = parseHealthcheck(c.labels[HEALTHCHECK_LABEL]);
+  const policy = parseRestartPolicy(c.labels[RESTART_LABEL]);
   const args = s.process?.args ?? [];
   const userLabels = Object.fromEntries(Object.entries(c.labels).filter(([k]) => !k.startsWith('io.berth.')));
   return {
@@ -87,16 +109,29 @@ export function inspect(c: Container, t: TaskRecord | undefined, logPath: string
     Args: args.slice(1),
     State: {
       Status: sum.state,
-      Running: sum.state === 'running' || sum.state === 'paused',
+      Running: sum.state === 'running' || sum.state === 'paused' || sum.state === 'restarting',
       Paused: sum.state === 'paused',
-      Restarting: false,
-      OOMKilled: false,
+      Restarting: sum.state === 'restarting',
+      OOMKilled: t?.oomKilled === true,
       Dead: false,
       Pid: sum.pid,
       ExitCode: sum.exitStatus,
       Error: '',
       StartedAt: sum.startedAt?.toISOString() ?? ZERO,
       FinishedAt: sum.exitedAt?.toISOString() ?? ZERO,
+      ...(check &&
+        t?.health && {
+          Health: {
+            Status: t.health.status,
+            FailingStreak: t.health.failingStreak,
+            Log: t.health.log.map((l) => ({
+              Start: l.start,
+              End: l.end,
+              ExitCode: l.exitCode,
+              Output: l.output,
+            })),
+          },
+        }),
     },
     Image: c.image,
     Name: `/${sum.name}`,
@@ -116,21 +151,34 @@ export function inspect(c: Container, t: TaskRecord | undefined, logPath: string
       Image: sum.image,
       Labels: userLabels,
       StopSignal: c.labels['io.containerd.image.config.stop-signal'] ?? 'SIGTERM',
+      ...(check && {
+        Healthcheck: {
+          Test: check.test,
+          Interval: nanos(check.intervalMs),
+          Timeout: nanos(check.timeoutMs),
+          StartPeriod: nanos(check.startPeriodMs),
+          Retries: check.retries,
+        },
+      }),
     },
     HostConfig: {
       Runtime: sum.runtime || 'runc',
       ReadonlyRootfs: !!s.root?.readonly,
       AutoRemove: c.labels['io.berth.auto-remove'] === 'true',
+      RestartPolicy: { Name: policy.name, MaximumRetryCount: policy.maxRetries },
       CgroupParent: s.linux?.cgroupsPath ?? '',
+      ...hostConfigLimits(s.linux?.resources),
     },
-    Mounts: (s.mounts ?? [])
-      .filter((m) => m.type === 'bind')
-      .map((m) => ({
-        Type: 'bind',
-        Source: m.source,
-        Destination: m.destination,
-        RW: !m.options?.includes('ro'),
-      })),
+    Mounts:
+      o.mounts ??
+      (s.mounts ?? [])
+        .filter((m) => m.type === 'bind')
+        .map((m) => ({
+          Type: 'bind',
+          Source: m.source,
+          Destination: m.destination,
+          RW: !m.options?.includes('ro'),
+        })),
     GraphDriver: { Name: 'overlay2', Data: { SnapshotKey: c.snapshotKey } },
   };
 }

@@ -8,6 +8,7 @@ import { ContainersService } from '@berth/proto/containers/v1';
 import { TasksService } from '@berth/proto/tasks/v1';
 import { RuntimeService } from '@berth/proto/berth/runtime/v1';
 import { NamespaceUsageService } from '@berth/proto/berth/namespaces/v1';
+import { VolumesService } from '@berth/proto/berth/volumes/v1';
 import { createSnapshotsProxy } from '@berth/snapshots';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -22,6 +23,9 @@ import { RuntimeServer } from './runtime-server.js';
 import { cgroupV1Metrics } from './cgroup-metrics.js';
 import { removeLogs } from './bundle.js';
 import { autoRemover } from './auto-remove.js';
+import { volumesFor } from './volumes/index.js';
+import { Restarter } from './restart.js';
+import { HealthMonitor } from './health.js';
 
 await runService({
   name: 'berth-runtime',
@@ -46,19 +50,43 @@ await runService({
     };
     // The task manager, the containers API and auto-remove refer to each other: the closures
     // below are only called once all three exist (recover() runs after this block).
+    const events = taskEvents(bus);
+    const volumes = volumesFor(config.root, db, bus, log, {
+      containers: store,
+      liveTasks: async (ns) =>
+        new Set(
+          [...(await tasks.records(ns)).values()]
+            .filter((t) => !t.deleted && t.init.status !== 'stopped')
+            .map((t) => t.id),
+        ),
+    });
     const tasks: TaskManager = new TaskManager({
       store: new TaskStore(db),
       containers: store,
       snapshotMounts: (ns, name, key) => snapshotter(name).mounts(ns, key),
-      events: taskEvents(bus),
+      events: {
+        ...events,
+        start: (ns, id, pid) => {
+          events.start(ns, id, pid);
+          health.started(ns, id);
+        },
+      },
       log,
       layout,
       monitor: config.monitor,
       runtimes: { runc: config.runtime, crun: config.crun },
       logMaxSize: config.logMaxSize,
       logMaxFiles: config.logMaxFiles,
-      onInitExit: (ns, id) => autoRemove(ns, id),
+      prepareSpec: (ns, c, spec, rootfs) => volumes.manager.prepare(ns, c, spec, rootfs),
+      onInitExit: (ns, id, e) => {
+        void volumes.manager.release(ns, id);
+        health.stopped(ns, id);
+        autoRemove(ns, id);
+        restarts.exited(ns, id, e);
+      },
     });
+    const restarts = new Restarter({ tasks, containers: store, log });
+    const health = new HealthMonitor({ tasks, containers: store, bus, log });
     const autoRemove = autoRemover({
       containers: store,
       deleteTask: (ns, id) => tasks.delete(ns, id),
@@ -74,21 +102,42 @@ await runService({
     };
     const containers = new ContainersServer(store, bus, {
       beforeDelete: (ns, id) => tasks.forget(ns, id),
-      afterDelete: (ns, id) => removeLogs(layout, ns, id),
+      afterDelete: async (ns, id) => {
+        await removeLogs(layout, ns, id);
+        await volumes.manager.forget(ns, id);
+      },
     });
     await tasks.recover();
+    await restarts.recover();
+    await health.recover();
     return {
       socket: p.socket,
       services: [
         { def: ContainersService, impl: containers },
         { def: TasksService, impl: new TasksServer(tasks, metricsOf) },
-        { def: RuntimeService, impl: new RuntimeServer(store, tasks, layout, config.logMaxFiles) },
+        { def: VolumesService, impl: volumes.server },
+        {
+          def: RuntimeService,
+          impl: new RuntimeServer(
+            store,
+            tasks,
+            layout,
+            config.logMaxFiles,
+            (ns, id) => restarts.restarting(ns, id),
+            (ns, id) => volumes.manager.inspectMounts(ns, id),
+          ),
+        },
         {
           def: NamespaceUsageService,
-          impl: namespaceUsage(async (ns) => ({ container: (await store.list(ns)).length })),
+          impl: namespaceUsage(async (ns) => ({
+            container: (await store.list(ns)).length,
+            volume: await volumes.manager.count(ns),
+          })),
         },
       ],
       async close() {
+        restarts.close();
+        health.close();
         tasks.close();
         for (const s of snapshotters.values()) s.close();
         await close();

@@ -23,7 +23,7 @@ import type { CallContext } from '@berth/grpc';
 import { connectAttach, frames } from './attach.js';
 import { logFile, type Layout } from './bundle.js';
 import type { ContainerStore } from './containers.js';
-import { inspect, nameOf, summarize } from './describe.js';
+import { inspect, nameOf, summarize, type Live } from './describe.js';
 import { followLog, readLog } from './logs.js';
 import type { TaskManager } from './tasks.js';
 import { top } from './top.js';
@@ -34,6 +34,10 @@ export class RuntimeServer {
     private readonly tasks: TaskManager,
     private readonly layout: Layout,
     private readonly logMaxFiles: number,
+    /** Whether a restart by the container's policy is pending (restart.ts). */
+    private readonly restarting: (ns: string, id: string) => boolean = () => false,
+    /** docker inspect's Mounts from the resolved volume requests, when there are any (volumes/). */
+    private readonly mountsOf: (ns: string, id: string) => Promise<Live['mounts']> = async () => undefined,
   ) {}
 
   async resolve(req: ResolveRequest, ctx: CallContext): Promise<ResolveResponse> {
@@ -46,14 +50,16 @@ export class RuntimeServer {
       this.containers.list(ctx.ns, req.filters),
       this.tasks.records(ctx.ns),
     ]);
-    const out = cs.map((c) => summarize(c, records.get(c.id)));
-    return { containers: req.all ? out : out.filter((s) => s.state === 'running' || s.state === 'paused') };
+    const out = cs.map((c) => summarize(c, records.get(c.id), { restarting: this.restarting(ctx.ns, c.id) }));
+    const up = new Set(['running', 'paused', 'restarting']);
+    return { containers: req.all ? out : out.filter((s) => up.has(s.state)) };
   }
 
   async inspect(req: InspectRequest, ctx: CallContext): Promise<InspectResponse> {
     const c = await this.containers.resolve(ctx.ns, req.id);
     const t = await this.tasks.record(ctx.ns, c.id);
-    return { json: JSON.stringify(inspect(c, t, logFile(this.layout, ctx.ns, c.id))) };
+    const live = { restarting: this.restarting(ctx.ns, c.id), mounts: await this.mountsOf(ctx.ns, c.id) };
+    return { json: JSON.stringify(inspect(c, t, logFile(this.layout, ctx.ns, c.id), live)) };
   }
 
   async rename(req: RenameRequest, ctx: CallContext): Promise<RenameResponse> {

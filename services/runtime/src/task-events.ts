@@ -9,6 +9,7 @@ import {
   TaskExecAdded,
   TaskExecStarted,
   TaskExit,
+  TaskOOM,
   TaskPaused,
   TaskResumed,
   TaskStart,
@@ -25,6 +26,8 @@ export interface TaskEvents {
   resumed(ns: string, id: string): void;
   execAdded(ns: string, id: string, execId: string): void;
   execStarted(ns: string, id: string, execId: string, pid: number): void;
+  /** The OOM killer struck in the container's cgroup (containerd's /tasks/oom). */
+  oom?(ns: string, id: string): void;
 }
 
 interface Io {
@@ -70,5 +73,6 @@ export function taskEvents(bus: EventPublisher): TaskEvents {
       pub(ns, '/tasks/exec-added', 'TaskExecAdded', TaskExecAdded, { containerId: id, execId }),
     execStarted: (ns, id, execId, pid) =>
       pub(ns, '/tasks/exec-started', 'TaskExecStarted', TaskExecStarted, { containerId: id, execId, pid }),
+    oom: (ns, id) => pub(ns, '/tasks/oom', 'TaskOOM', TaskOOM, { containerId: id }),
   };
 }

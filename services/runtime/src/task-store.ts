@@ -46,6 +46,19 @@ export interface TaskRecord {
   deleted?: boolean;
   /** Starts after the first, for `docker inspect`'s RestartCount. */
   restartCount: number;
+  /** The OOM killer struck in the task's memory cgroup (docker's State.OOMKilled; oom.ts). */
+  oomKilled?: boolean;
+  /** Starts by the restart policy since the last start by a client (on-failure:max). */
+  policyRestarts?: number;
+  /** The health check's state (health.ts); kept across restarts of the task. */
+  health?: HealthRecord;
+}
+
+/** docker's State.Health: the status, the failures in a row, the last 5 probes. */
+export interface HealthRecord {
+  status: 'starting' | 'healthy' | 'unhealthy';
+  failingStreak: number;
+  log: Array<{ start: string; end: string; exitCode: number; output: string }>;
 }
 
 const recKey = (ns: string, id: string) => key('v1', 'tasks', ns, id);

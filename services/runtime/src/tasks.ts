@@ -35,10 +35,11 @@ import {
   type MonitorOptions,
   type Prepared,
 } from './monitor.js';
+import { taskOomKilled } from './oom.js';
 import { Runc } from './runc.js';
 import { clampCapabilities, hostCapabilities } from './capabilities.js';
 import type { TaskEvents } from './task-events.js';
-import type { ProcRecord, TaskRecord, TaskStore } from './task-store.js';
+import type { HealthRecord, ProcRecord, TaskRecord, TaskStore } from './task-store.js';
 
 export interface TaskIo {
   stdin: string;
@@ -51,6 +52,8 @@ export interface CreateTask extends TaskIo {
   containerId: string;
   /** Mounts for the rootfs; empty means the container's snapshot (or the spec's root as is). */
   rootfs: Mount[];
+  /** A start by the restart policy (restart.ts), counted for on-failure:max. */
+  byPolicy?: boolean;
 }
 
 export interface ProcessView {
@@ -132,6 +135,25 @@ export class TaskManager {
     return new Map((await this.d.store.all(ns)).map((t) => [t.id, t]));
   }
 
+  /** Every task record of every namespace (restart policies at start-up). */
+  allRecords(): Promise<TaskRecord[]> {
+    return this.d.store.all();
+  }
+
+  /**
+   * Records the health of task generation `createdAt` (health.ts); false, and nothing
+   * written, when that task is gone or was replaced meanwhile.
+   */
+  async setHealth(ns: string, id: string, createdAt: string, health: HealthRecord): Promise<boolean> {
+    return this.lock.run(`${ns}/${id}`, async () => {
+      const t = await this.d.store.get(ns, id);
+      if (!t || t.deleted || t.createdAt !== createdAt) return false;
+      t.health = health;
+      await this.d.store.put(t);
+      return true;
+    });
+  }
+
   /** The task record even after Delete (last exit), for summaries; undefined if never created. */
   record(ns: string, id: string): Promise<TaskRecord | undefined> {
     return this.d.store.get(ns, id);
@@ -184,6 +206,9 @@ export class TaskManager {
         },
         execs: {},
         restartCount: prev ? prev.restartCount + (prev.startedAt ? 1 : 0) : 0,
+        policyRestarts: req.byPolicy ? (prev?.policyRestarts ?? 0) + 1 : 0,
+        // docker keeps the health log across starts; the status starts over.
+        health: prev?.health && { ...prev.health, status: 'starting', failingStreak: 0 },
       };
       // Written first: a crash from here on is found and undone by recover().
       await this.d.store.put(t);
@@ -486,7 +511,12 @@ export class TaskManager {
         for (const p of Object.values(t.execs)) if (p.status === 'created') this.dropPrepared(t, p);
         for (const p of [t.init, ...Object.values(t.execs)]) {
           if (p.status === 'stopped' || (p.execId && p.status === 'created')) continue;
-          const e = await readExitFile(procFiles(p.dir).exit);
+          const file = procFiles(p.dir).exit;
+          let e = await readExitFile(file);
+          // A monitor that is gone without an exit file (kill -9, or a reboot that emptied the
+          // state dir and the bundle with it): lost, as containerd reports a lost shim.
+          if (!e && !monitorAlive(p.monitorPid))
+            e = (await readExitFile(file)) ?? { pid: p.pid, exitStatus: 255, exitedAt: new Date() };
           if (e) await this.onExit(t.ns, t.id, p.execId, e);
           else this.watch(t, p);
         }
@@ -562,7 +592,11 @@ export class TaskManager {
       const p = t && !t.deleted && (execId ? t.execs[execId] : t.init);
       if (!t || !p || p.status === 'stopped') return;
       Object.assign(p, recordExit({ ...e, pid: e.pid || p.pid }));
+      // Read now: the memory cgroup (and its OOM count) goes away at runc delete.
+      const oom = !execId && (await taskOomKilled(t.bundle));
+      if (oom) t.oomKilled = true;
       await this.d.store.put(t);
+      if (oom) this.d.events.oom?.(ns, id);
       this.d.events.exit(ns, { id, execId, pid: p.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
       this.settle(procKey(ns, id, execId), exitOf(p));
     });
@@ -619,7 +653,8 @@ export class TaskManager {
       try {
         unmount(join(t.bundle, 'rootfs'));
       } catch (err) {
-        if (!/EINVAL|ENOENT/.test(String(err))) throw err;
+        // Not mounted (any more), or gone with the bundle (a reboot emptied the state dir).
+        if (!/EINVAL|ENOENT|Invalid argument|No such file/.test(String(err))) throw err;
       }
     }
     await Promise.all([t.init, ...Object.values(t.execs)].map((p) => unlinkQuiet(p.attach)));

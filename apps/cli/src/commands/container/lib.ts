@@ -13,13 +13,16 @@ import {
   parseLabels,
   parseLogOpts,
   parseTmpfs,
+  volumeFlags,
   type AttachStdio,
   type Clients,
   type CreateOptions,
+  type NetworkOptions,
   type PullPolicy,
   type RuntimeName,
 } from '@berth/client';
 import { TransferClient } from '@berth/proto/berth/images/v1';
+import { NetworksClient } from '@berth/proto/berth/network/v1';
 import { RuntimeClient } from '@berth/proto/berth/runtime/v1';
 import { ContainersClient } from '@berth/proto/containers/v1';
 import { ImagesClient } from '@berth/proto/images/v1';
@@ -32,6 +35,8 @@ import type { Context } from '../../context.js';
 import { openClient } from '../../clients.js';
 import { TransferDisplay } from '../pull/display.js';
 import { platformOption } from '../pull/platform.js';
+import type { ResourceFlags } from '../update/flags.js';
+import { resourceOptions } from '../update/options.js';
 
 export function openContainerClients(ctx: Context): Clients {
   return {
@@ -41,12 +46,13 @@ export function openContainerClients(ctx: Context): Clients {
     containers: openClient(ctx, ContainersClient),
     tasks: openClient(ctx, TasksClient),
     runtime: openClient(ctx, RuntimeClient),
+    networks: openClient(ctx, NetworksClient),
     opts: { ...ctx.callOpts(), ns: ctx.namespace },
   };
 }
 
 /** The flags of `run` and `create`, as commander parses them. */
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags {
   detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
@@ -74,10 +80,34 @@ export interface RunFlags {
   groupAdd?: string[];
   oomScoreAdj?: string;
   runtime?: RuntimeName;
-  network?: string;
+  network?: string[];
+  net?: string[];
+  networkAlias?: string[];
+  ip?: string;
+  publish?: string[];
+  publishAll?: boolean;
+  expose?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+  addHost?: string[];
+  link?: string[];
+  domainname?: string;
   pull?: PullPolicy;
   platform?: string;
   logOpt?: string[];
+  restart?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthRetries?: string;
+  healthStartPeriod?: string;
+  /** false with --no-healthcheck (commander's negatable option). */
+  healthcheck?: boolean;
+  /** -v/--volume, --mount, --volumes-from. */
+  volume?: string[];
+  mount?: string[];
+  volumesFrom?: string[];
   quiet?: boolean;
 }
 
@@ -95,11 +125,6 @@ export async function createOptions(
   command: string[],
   f: RunFlags,
 ): Promise<CreateOptions> {
-  const network = f.network ?? 'none';
-  if (network !== 'none' && network !== 'host')
-    throw invalidArgument(
-      `network ${JSON.stringify(network)} is not available: only --network none and --network host work; networks arrive with berth-network`,
-    );
   const envFiles = await Promise.all(
     (f.envFile ?? []).map((p) =>
       readFile(p, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -134,7 +159,7 @@ export async function createOptions(
     stopTimeout: integer('--stop-timeout', f.stopTimeout),
     shmSize: f.shmSize,
     labels: f.label ? parseLabels(f.label) : undefined,
-    networkMode: network,
+    ...resourceOptions(f),
   };
   const quiet = f.quiet === true;
   let display: TransferDisplay | undefined;
@@ -143,12 +168,24 @@ export async function createOptions(
     image,
     name: f.name,
     options,
+    network: networkOptions(f),
     labels: options.labels,
     runtime: f.runtime,
     logOpts: parseLogOpts(f.logOpt ?? []),
     autoRemove: f.rm === true,
+    restart: f.restart,
+    health: {
+      cmd: f.healthCmd,
+      interval: f.healthInterval,
+      timeout: f.healthTimeout,
+      retries: f.healthRetries,
+      startPeriod: f.healthStartPeriod,
+      none: f.healthcheck === false,
+    },
+    volumes: volumeFlags({ binds: f.volume, mounts: f.mount, volumesFrom: f.volumesFrom }),
     pull: f.pull ?? 'missing',
     platform: platformOption(f.platform),
+    onWarning: (m) => ctx.stderr.write(`WARNING: ${m}\n`),
     // docker run reports a pull on stderr: stdout is the container's.
     onPullStart(familiar, missing) {
       pulled = familiar;
@@ -171,6 +208,25 @@ export async function createOptions(
         }
       } else display?.update(p);
     },
+  };
+}
+
+/** The network flags; the mode without --network comes from env BERTH_DEFAULT_NETWORK (default bridge). */
+export function networkOptions(f: RunFlags, env: NodeJS.ProcessEnv = process.env): NetworkOptions {
+  return {
+    networks: [...(f.network ?? []), ...(f.net ?? [])],
+    defaultMode: env['BERTH_DEFAULT_NETWORK'] || 'bridge',
+    aliases: f.networkAlias,
+    ip: f.ip,
+    publish: f.publish,
+    publishAll: f.publishAll === true,
+    expose: f.expose,
+    dns: f.dns,
+    dnsSearch: f.dnsSearch,
+    dnsOptions: f.dnsOption,
+    addHosts: f.addHost,
+    links: f.link,
+    domainname: f.domainname,
   };
 }
 

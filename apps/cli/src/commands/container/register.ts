@@ -5,12 +5,13 @@
  */
 import { Option, type Command } from 'commander';
 import { lazy } from '../../action.js';
+import { resourceFlags } from '../update/flags.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** The flags `run` and `create` share (docker's names and short forms). */
 function runFlags(cmd: Command): Command {
-  return cmd
+  return resourceFlags(cmd)
     .helpOption('--help', 'display help for command') // -h is --hostname, as in docker
     .argument('<image>', 'image to run, e.g. busybox')
     .argument('[command...]', 'command and arguments (default: the image’s)')
@@ -29,6 +30,9 @@ function runFlags(cmd: Command): Command {
     .option('--cap-drop <cap>', 'drop a Linux capability', collect)
     .option('--read-only', 'mount the root filesystem read-only')
     .option('--tmpfs <path[:options]>', 'mount a tmpfs, e.g. /run:size=64m', collect)
+    .option('-v, --volume <[src:]dst[:opts]>', 'bind mount a host path, or mount a (new) volume', collect)
+    .option('--mount <type=…,src=…,dst=…>', 'mount a bind, volume or tmpfs (docker --mount syntax)', collect)
+    .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container', collect)
     .option('--ulimit <name=soft[:hard]>', 'set a ulimit, e.g. nofile=1024:2048', collect)
     .option('--sysctl <key=value>', 'set a namespaced kernel parameter', collect)
     .option('--security-opt <opt>', 'no-new-privileges, seccomp=unconfined, apparmor=…', collect)
@@ -39,12 +43,41 @@ function runFlags(cmd: Command): Command {
     .option('--group-add <group>', 'add a supplementary group', collect)
     .option('--oom-score-adj <n>', 'tune the OOM killer’s preference (-1000…1000)')
     .addOption(new Option('--runtime <runtime>', 'OCI runtime').choices(['runc', 'crun']))
-    .option('--network <mode>', 'network: none (default) or host')
+    .option(
+      '--network <network>',
+      'connect to a network: bridge (default, env BERTH_DEFAULT_NETWORK), host, none, container:<name|id>, or a network’s name; repeat for more',
+      collect,
+    )
+    .addOption(new Option('--net <network>', 'same as --network').argParser(collect).hideHelp())
+    .option('--network-alias <alias>', 'add a network-scoped alias (user-defined networks)', collect)
+    .option('--ip <address>', 'IPv4 address on the (first) user-defined network')
+    .option('-p, --publish <[ip:][hostPort:]containerPort[/proto]>', 'publish a port (or range)', collect)
+    .option('-P, --publish-all', 'publish every exposed port on a host port berth picks')
+    .option('--expose <port[/proto]>', 'expose a port (or range) without publishing it', collect)
+    .option('--dns <ip>', 'set a DNS server', collect)
+    .option('--dns-search <domain>', 'set a DNS search domain', collect)
+    .option('--dns-option <option>', 'set a resolv.conf option', collect)
+    .option('--add-host <host:ip>', 'add a line to /etc/hosts', collect)
+    .option('--link <name[:alias]>', 'add a link to another container (its address in /etc/hosts)', collect)
+    .option('--domainname <name>', 'container NIS domain name')
     .addOption(
       new Option('--pull <policy>', 'pull the image before running').choices(['missing', 'always', 'never']),
     )
     .option('--platform <os/arch[/variant]>', 'platform of the image (default: this host)')
     .option('--log-opt <opt>', 'json-file log option: max-size=10m, max-file=3', collect)
+    .option(
+      '--restart <policy>',
+      'restart policy: no (default), always, unless-stopped, on-failure[:max-retries]',
+    )
+    .option('--health-cmd <command>', 'command to run to check health')
+    .option('--health-interval <duration>', 'time between running the check (ms|s|m|h) (default 30s)')
+    .option('--health-timeout <duration>', 'maximum time to allow one check to run (ms|s|m|h) (default 30s)')
+    .option('--health-retries <n>', 'consecutive failures needed to report unhealthy (default 3)')
+    .option(
+      '--health-start-period <duration>',
+      'start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)',
+    )
+    .option('--no-healthcheck', 'disable any container-specified HEALTHCHECK')
     .option('-q, --quiet', 'do not print pull progress');
 }
 
@@ -129,7 +162,7 @@ export function registerContainerLifecycle(program: Command): void {
     .description('remove containers (and their snapshots)')
     .argument('<container...>', 'names or ids')
     .option('-f, --force', 'kill and remove running containers')
-    .option('-v, --volumes', 'remove anonymous volumes (berth has none yet)')
+    .option('-v, --volumes', 'remove the anonymous volumes of the containers')
     .action(lazy(() => import('./rm.js')));
 
   program

@@ -3,12 +3,15 @@
  * - `-d` prints the full id and leaves the container running.
  * - Otherwise stdout/stderr (and stdin with -i) are attached before the task starts, signals
  *   are forwarded to the container (no tty), and berth exits with the container's status.
- * - `--rm` removes the container after it exits, and also when it failed to start.
+ * - `--rm` removes the container (and its networking) after it exits, and also when it failed
+ *   to start.
  * - Exit statuses as docker's: 125 when the engine failed, 126 when the command cannot be
  *   executed, 127 when it was not found.
  */
+import { isNotFound } from '@berth/errdefs';
 import {
   createContainer,
+  detachNetwork,
   exitStatusForStartError,
   killContainer,
   removeContainer,
@@ -73,10 +76,16 @@ export async function run(ctx: Context, [image, command]: [string, string[]], f:
   }
 }
 
+/**
+ * `--rm`: removes the container and releases its networking. berth-runtime may have removed it
+ * already (auto-remove on exit); berth-network then detaches it on the /containers/delete event,
+ * and Detach here is only the immediate, idempotent path.
+ */
 async function remove(ctx: Context, c: Clients, id: string): Promise<void> {
   try {
     await removeContainer(c, id, { force: true });
   } catch (err) {
-    printError(ctx, err);
+    if (isNotFound(err)) await detachNetwork(c, id).catch((e: unknown) => printError(ctx, e));
+    else printError(ctx, err);
   }
 }

@@ -11,6 +11,8 @@ import {
   ImageUpdate,
   protobufPackage as imagesPackage,
 } from '@berth/proto/images/v1';
+import { HealthStatus, protobufPackage as runtimePackage } from '@berth/proto/berth/runtime/v1';
+import { VolumeCreate, VolumeDelete, protobufPackage as volumesPackage } from '@berth/proto/berth/volumes/v1';
 import type { Any } from '@berth/proto/google';
 
 interface Decoder {
@@ -48,6 +50,10 @@ export const DECODERS: ReadonlyMap<string, Decoder> = new Map([
   ...Object.entries({ ImageCreate, ImageUpdate, ImageDelete }).map(
     ([name, d]) => [`${imagesPackage}.${name}`, d as Decoder] as const,
   ),
+  ...Object.entries({ VolumeCreate, VolumeDelete }).map(
+    ([name, d]) => [`${volumesPackage}.${name}`, d as Decoder] as const,
+  ),
+  [`${runtimePackage}.HealthStatus`, HealthStatus as Decoder],
 ]);
 
 /** Returns the payload as JSON: the decoded message, or `{typeUrl, bytes}` when unknown or undecodable. */

@@ -52,6 +52,16 @@ describe('statusText', () => {
     expect(statusText({ ...base, startedAt: ago(90 * S) }, now)).toBe('Up About a minute');
     expect(statusText({ ...base, startedAt: ago(3 * 24 * H) }, now)).toBe('Up 3 days');
   });
+
+  it('shows the health of a running container and a pending restart', () => {
+    expect(statusText({ ...base, health: 'healthy' }, now)).toBe('Up 2 minutes (healthy)');
+    expect(statusText({ ...base, health: 'unhealthy' }, now)).toBe('Up 2 minutes (unhealthy)');
+    expect(statusText({ ...base, health: 'starting' }, now)).toBe('Up 2 minutes (health: starting)');
+    expect(statusText({ ...base, state: 'paused', health: 'healthy' }, now)).toBe('Up 2 minutes (Paused)');
+    expect(statusText({ ...base, state: 'restarting', exitStatus: 3, exitedAt: ago(4 * S) }, now)).toBe(
+      'Restarting (3) 4 seconds ago',
+    );
+  });
 });
 
 describe('COMMAND and other cells', () => {
@@ -127,6 +137,12 @@ describe('psContext', () => {
       'Status',
     ]);
     expect(compileTemplate('{{.ID}}\t{{.Status}}').execute(psHeaderContext())).toBe('CONTAINER ID\tSTATUS');
+  });
+  it('shows the PORTS label while the container runs', () => {
+    const labels = { ...base.labels, 'io.berth.ports': '0.0.0.0:8080->80/tcp' };
+    expect(psContext({ ...base, labels }, { trunc: true, now }).Ports).toBe('0.0.0.0:8080->80/tcp');
+    expect(psContext({ ...base, labels, state: 'exited' }, { trunc: true, now }).Ports).toBe('');
+    expect(psContext(base, { trunc: true, now }).Ports).toBe('');
   });
   it("renders docker's table with 3-space gaps and 10-wide minimum columns", () => {
     const out = tabulate(psTableRows([psContext(base, { trunc: true, now })], false));

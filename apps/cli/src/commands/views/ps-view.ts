@@ -18,6 +18,8 @@ export interface Summary {
   startedAt: Date | undefined;
   exitedAt: Date | undefined;
   labels: Readonly<Record<string, string>>;
+  /** The health check's status (starting | healthy | unhealthy), '' without one. */
+  health?: string;
 }
 
 const since = (d: Date | undefined, now: Date) =>
@@ -27,11 +29,15 @@ const since = (d: Date | undefined, now: Date) =>
 export function statusText(s: Summary, now: Date): string {
   switch (s.state) {
     case 'running':
-      return `Up ${since(s.startedAt, now)}`;
+      return `Up ${since(s.startedAt, now)}${healthText(s.health)}`;
     case 'paused':
       return `Up ${since(s.startedAt, now)} (Paused)`;
     case 'created':
       return 'Created';
+    case 'restarting':
+      return s.exitedAt
+        ? `Restarting (${s.exitStatus}) ${since(s.exitedAt, now)} ago`
+        : `Restarting (${s.exitStatus})`;
     case 'exited':
       return s.exitedAt
         ? `Exited (${s.exitStatus}) ${since(s.exitedAt, now)} ago`
@@ -40,6 +46,10 @@ export function statusText(s: Summary, now: Date): string {
       return s.state ? s.state[0]!.toUpperCase() + s.state.slice(1) : '';
   }
 }
+
+/** docker's Health.String() after "Up …": ` (healthy)`, ` (health: starting)`. */
+const healthText = (h: string | undefined): string =>
+  !h ? '' : h === 'starting' ? ' (health: starting)' : ` (${h})`;
 
 /** docker's formatter.Ellipsis: at most `max` code points, the last one `…` when cut. */
 export function ellipsis(s: string, max: number): string {
@@ -101,6 +111,9 @@ export function dockerSize(bytes: number): string {
 
 /** docker's TruncateID: the first 12 characters (after any `sha256:`). */
 export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** docker's PORTS text, written by the client at create from what berth-network published. */
+export const PORTS_LABEL = 'io.berth.ports';
 
 /** Labels berth and containerd keep for themselves; not shown as the user's. */
 export const isInternalLabel = (k: string): boolean =>
@@ -233,7 +246,8 @@ export function psContext(s: Summary, o: PsOptions): PsContext {
     get RunningFor() {
       return `${since(s.createdAt, o.now)} ago`;
     },
-    Ports: '',
+    // docker shows ports while the container runs; berth-network keeps them until removal.
+    Ports: s.state === 'running' || s.state === 'paused' ? (s.labels[PORTS_LABEL] ?? '') : '',
     State: s.state,
     get Status() {
       return statusText(s, o.now);

@@ -46,7 +46,7 @@ export async function run(ctx: Context, _args: [], opts: PsOptions): Promise<voi
   if (filters.has('since')) m.since = createdOf(listed, filters.get('since')!.at(-1)!);
   if (filters.has('ancestor')) m.ancestor = await ancestorMatcher();
   let rows = listed
-    .filter((s) => all || s.state === 'running' || s.state === 'paused')
+    .filter((s) => all || s.state === 'running' || s.state === 'paused' || s.state === 'restarting')
     .filter((s) => matchPs(filters, s, m))
     .sort(byCreatedDesc);
   if (last > 0) rows = rows.slice(0, last);
