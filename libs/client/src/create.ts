@@ -107,7 +107,11 @@ export async function createContainer(c: Clients, o: CreateOptions): Promise<Cre
     hostname: o.options.hostname || shared?.hostname || undefined,
     networkMode: plan.kind === 'host' ? 'host' : 'none',
     netnsPath: net.netns || undefined,
-    mounts: [...(o.options.mounts ?? []), ...net.mounts],
+    // A file the user mounts over /etc/hosts (or resolv.conf, hostname) wins, as in docker.
+    mounts: [
+      ...(o.options.mounts ?? []),
+      ...net.mounts.filter((m) => !o.options.mounts?.some((u) => u.destination === m.destination)),
+    ],
   });
   const resourceHost = o.resourceHost ?? probeResourceHost();
   const ctx = { id, namespace: c.opts.ns, hostHostname: hostname(), resourceHost };
