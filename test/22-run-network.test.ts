@@ -349,7 +349,18 @@ describe.skipIf(skip !== undefined)(`berth run with networks ${skip ? `(skipped:
     expect(await canListen(webPort)).toBe(true);
     await ok(['rm', '-f', 'db']);
     expect(await ok(['network', 'rm', 'mynet'])).toBe('mynet\n');
+    // Networks without --subnet come from the suite's pool; prune takes the unused ones.
+    await ok(['network', 'create', 'spare1']);
+    const [spare] = JSON.parse(await ok(['network', 'inspect', 'spare1'])) as [
+      { IPAM: { Config: { Subnet: string }[] } },
+    ];
+    expect(spare.IPAM.Config[0]?.Subnet.startsWith(suite.network!.subnetPool.replace(/0\.0\/16$/, ''))).toBe(
+      true,
+    );
+    expect(await ok(['network', 'prune', '-f'])).toBe('Deleted Networks:\nspare1\n');
     expect(await ok(['network', 'ls', '--format', '{{.Name}}'])).toBe('bridge\nhost\nnone\n');
+    const gone = await berth(['network', 'inspect', 'spare1']);
+    expect(gone.code).toBe(1);
   });
 
   it('run --rm leaves no attachment, and a created container holds its port until removed', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../context.js';
-import { createOptions } from './lib.js';
+import { createOptions, networkOptions } from './lib.js';
 
 function fakeContext() {
   const err: string[] = [];
@@ -22,7 +22,10 @@ describe('createOptions (run/create flags)', () => {
       sysctl: ['net.ipv4.ip_forward=1'],
       oomScoreAdj: '-100',
       stopTimeout: '3',
-      network: 'host',
+      network: ['mynet'],
+      networkAlias: ['db'],
+      publish: ['8080:80'],
+      dns: ['192.0.2.53'],
       runtime: 'crun',
       logOpt: ['max-size=1k', 'max-file=2'],
       platform: 'linux/arm64',
@@ -46,28 +49,42 @@ describe('createOptions (run/create flags)', () => {
       sysctls: { 'net.ipv4.ip_forward': '1' },
       oomScoreAdj: -100,
       stopTimeout: 3,
-      networkMode: 'host',
+    });
+    expect(o.network).toMatchObject({
+      networks: ['mynet'],
+      aliases: ['db'],
+      publish: ['8080:80'],
+      dns: ['192.0.2.53'],
+      publishAll: false,
     });
   });
 
-  it('keeps the image command when none is given and defaults to no network', async () => {
+  it('keeps the image command when none is given; the network mode defaults from the env', async () => {
     const { ctx } = fakeContext();
     const o = await createOptions(ctx, 'busybox', [], {});
     expect(o.options.cmd).toBeUndefined();
-    expect(o.options.networkMode).toBe('none');
+    expect(o.options.networkMode).toBeUndefined();
+    expect(networkOptions({}, {})).toMatchObject({ networks: [], defaultMode: 'bridge' });
+    expect(networkOptions({}, { BERTH_DEFAULT_NETWORK: 'none' }).defaultMode).toBe('none');
+    // --net is --network's docker alias; both may be repeated.
+    expect(networkOptions({ network: ['a'], net: ['b'] }, {}).networks).toEqual(['a', 'b']);
   });
 
-  it('refuses networks berth-network will bring, and numbers that are none', async () => {
+  it('refuses numbers that are none, and missing env files', async () => {
     const { ctx } = fakeContext();
-    await expect(createOptions(ctx, 'busybox', [], { network: 'bridge' })).rejects.toThrow(
-      /networks arrive with berth-network/,
-    );
     await expect(createOptions(ctx, 'busybox', [], { stopTimeout: 'soon' })).rejects.toThrow(
       'invalid value "soon" for --stop-timeout: not a whole number',
     );
     await expect(createOptions(ctx, 'busybox', [], { envFile: ['/nonexistent/env'] })).rejects.toThrow(
       'open /nonexistent/env: no such file or directory',
     );
+  });
+
+  it('prints docker warnings on stderr', async () => {
+    const { ctx, err } = fakeContext();
+    const o = await createOptions(ctx, 'busybox', [], {});
+    o.onWarning?.('Published ports are discarded when using host network mode');
+    expect(err.join('')).toBe('WARNING: Published ports are discarded when using host network mode\n');
   });
 
   it('reports a pull on stderr as docker run does', async () => {
