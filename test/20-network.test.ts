@@ -564,11 +564,15 @@ describe.skipIf(skip !== undefined)(`berth-network ${skip ? `(skipped: ${skip})`
       const d = await attach({ containerId: 't20-gone', mode: 'n20a' });
       const event = packAny('containerd.events.ContainerDelete', ContainerDelete, { id: 't20-gone' });
       await unary(gw.events, gw.events.publish, { topic: '/containers/delete', event });
-      await waitFor(async () => (existsSync(d.netns) ? undefined : true), {
-        timeoutMs: 10_000,
-        what: 'the deleted container to be detached',
-      });
-      expect(await kindOfRejection(unary(net, net.endpoints, { containerId: 't20-gone' }))).toBe('NotFound');
+      // The record goes last (teardown works from it after a crash): wait for it, then check the file.
+      await waitFor(
+        async () =>
+          (await kindOfRejection(unary(net, net.endpoints, { containerId: 't20-gone' }))) === 'NotFound'
+            ? true
+            : undefined,
+        { timeoutMs: 10_000, what: 'the deleted container to be detached' },
+      );
+      expect(existsSync(d.netns)).toBe(false);
       attached.delete('default/t20-gone');
     });
 

@@ -443,8 +443,11 @@ export class TaskManager {
   }
 
   async delete(ns: string, id: string): Promise<ExitInfo> {
+    // An exit taken here (catchUp) is not passed to onInitExit: the caller deleting the task
+    // is the one deciding what happens next (docker's start, or its --rm).
     return this.lock.run(`${ns}/${id}`, async () => {
       const t = await this.live(ns, id);
+      await this.catchUp(t, t.init);
       if (t.init.status === 'running' || t.init.status === 'paused')
         throw failedPrecondition(`task ${id} must be stopped before deletion: ${t.init.status}`);
       await this.runc(t).delete(id, true);
@@ -467,6 +470,7 @@ export class TaskManager {
     return this.lock.run(`${ns}/${id}`, async () => {
       const t = await this.live(ns, id);
       const p = this.proc(t, execId);
+      await this.catchUp(t, p);
       if (p.status === 'running' || p.status === 'paused')
         throw failedPrecondition(`exec ${execId} must be stopped before deletion`);
       this.unwatch(t, p);
@@ -587,20 +591,39 @@ export class TaskManager {
   }
 
   private async onExit(ns: string, id: string, execId: string, e: ExitInfo): Promise<void> {
-    await this.lock.run(`${ns}/${id}`, async () => {
+    const recorded = await this.lock.run(`${ns}/${id}`, async () => {
       const t = await this.d.store.get(ns, id);
       const p = t && !t.deleted && (execId ? t.execs[execId] : t.init);
-      if (!t || !p || p.status === 'stopped') return;
-      Object.assign(p, recordExit({ ...e, pid: e.pid || p.pid }));
-      // Read now: the memory cgroup (and its OOM count) goes away at runc delete.
-      const oom = !execId && (await taskOomKilled(t.bundle));
-      if (oom) t.oomKilled = true;
-      await this.d.store.put(t);
-      if (oom) this.d.events.oom?.(ns, id);
-      this.d.events.exit(ns, { id, execId, pid: p.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
-      this.settle(procKey(ns, id, execId), exitOf(p));
+      return !!t && !!p && (await this.recordExit(t, p, e));
     });
-    if (!execId) this.d.onInitExit?.(ns, id, e);
+    if (recorded && !execId) this.d.onInitExit?.(ns, id, e);
+  }
+
+  /** Records an exit (caller holds the task's lock); false when it was already known. */
+  private async recordExit(t: TaskRecord, p: ProcRecord, e: ExitInfo): Promise<boolean> {
+    if (p.status === 'stopped') return false;
+    const { ns, id } = t;
+    const execId = p.execId;
+    this.unwatch(t, p);
+    Object.assign(p, recordExit({ ...e, pid: e.pid || p.pid }));
+    // Read now: the memory cgroup (and its OOM count) goes away at runc delete.
+    const oom = !execId && (await taskOomKilled(t.bundle));
+    if (oom) t.oomKilled = true;
+    await this.d.store.put(t);
+    if (oom) this.d.events.oom?.(ns, id);
+    this.d.events.exit(ns, { id, execId, pid: p.pid, exitStatus: e.exitStatus, exitedAt: e.exitedAt });
+    this.settle(procKey(ns, id, execId), exitOf(p));
+    return true;
+  }
+
+  /**
+   * A client that saw the exit (the attach stream's last frame) may ask to delete before our
+   * watcher has read the exit file: take the file's word first.
+   */
+  private async catchUp(t: TaskRecord, p: ProcRecord): Promise<boolean> {
+    if (p.status !== 'running' && p.status !== 'paused') return false;
+    const e = await readExitFile(procFiles(p.dir).exit);
+    return !!e && (await this.recordExit(t, p, e));
   }
 
   private settle(k: string, e: ExitInfo): void {
