@@ -121,6 +121,9 @@ export class Collector {
 
   private async run(ns: string, dryRun: boolean): Promise<CollectResult> {
     const started = Date.now();
+    // Anything recorded from here on (e.g. a blob another namespace's bytes were adopted for,
+    // under a lease this pass did not list) is younger than the mark and must survive it.
+    const markedAt = new Date(started - 1);
     const state = await this.gather(ns);
     const doomed = plan(state, this.d.snapshotter);
     const result: CollectResult = { content: [], snapshots: [], reclaimed: 0 };
@@ -148,6 +151,10 @@ export class Collector {
     for (const blob of doomed.content) {
       if (!dryRun) {
         try {
+          if (await this.youngerThan(ns, blob.digest, markedAt)) {
+            this.d.log.info({ ns, digest: blob.digest }, 'gc: blob recorded during the pass kept');
+            continue;
+          }
           await this.d.content.delete(ns, blob.digest);
         } catch (err) {
           if (isNotFound(err)) continue;
@@ -171,6 +178,12 @@ export class Collector {
       dryRun ? 'gc: would remove' : 'gc: removed',
     );
     return result;
+  }
+
+  /** The blob's record was (re)made after `t`: adopted or committed while this pass ran. */
+  private async youngerThan(ns: string, digest: string, t: Date): Promise<boolean> {
+    const info = await this.d.content.info(ns, digest);
+    return info.createdAt > t || info.updatedAt > t;
   }
 
   private async gather(ns: string): Promise<GcState> {
