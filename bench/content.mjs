@@ -113,7 +113,7 @@ try {
   );
   report('content', rows);
 } finally {
-  berth?.stop();
+  await berth?.stop();
   await containerd?.stop();
   wd.cleanup();
 }

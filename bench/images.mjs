@@ -117,7 +117,7 @@ async function timeBerthFresh(wd, name, args) {
   try {
     return timeCmd('node', [cli, '--address', suite.address, '-n', 'bench', ...args]).ms;
   } finally {
-    suite.stop();
+    await suite.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // Shared benchmark plumbing: timing, a berth suite and a real containerd under
 // throwaway roots, and the ratio table. Anchors run in the same process tree,
 // on the same files, in the same run, so ratios compare like with like.
+import { pickSuiteNetwork, removeSuiteNetworking } from '@berth/testkit';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   mkdtempSync,
@@ -61,15 +62,15 @@ function waitSocket(path, timeoutMs = 15_000) {
   });
 }
 
-/** Starts nats + the berth services through deploy/berth-suite under `dir`. */
+/**
+ * Starts nats + the berth services through deploy/berth-suite under `dir`. berth-network makes
+ * a real bridge: unless the caller chose one (BERTH_NETWORK_* in process.env), the suite gets
+ * testkit's locked pick of a bridge name and subnets, removed again at stop.
+ */
 export async function startBerth(dir) {
-  // berth-network makes a real bridge: give it a name and subnet of its own, removed at stop.
-  const bridge = `bb${Math.random().toString(16).slice(2, 8)}`;
-  const net = 200 + Math.floor(Math.random() * 50);
+  const picked = process.env.BERTH_NETWORK_DEFAULT_BRIDGE ? undefined : await pickSuiteNetwork();
   const env = {
-    BERTH_NETWORK_DEFAULT_BRIDGE: bridge,
-    BERTH_NETWORK_DEFAULT_SUBNET: `10.${net}.0.0/24`,
-    BERTH_NETWORK_SUBNET_POOL: `10.${net}.128.0/17`,
+    ...(picked?.net.env ?? {}),
     ...process.env,
     BERTH_ROOT: join(dir, 'root'),
     BERTH_STATE: join(dir, 'run'),
@@ -82,13 +83,11 @@ export async function startBerth(dir) {
   return {
     address: join(dir, 'run', 'berth.sock'),
     env,
-    stop: () => {
+    stop: async () => {
       spawnSync(join(repo, 'deploy/berth-suite'), ['stop'], { env });
-      spawnSync('ip', ['link', 'del', bridge]);
-      for (const chain of ['BERTH-ISOLATION-1', 'BERTH-ISOLATION-2']) {
-        const rules = spawnSync('iptables', ['-S', chain], { encoding: 'utf8' }).stdout.split('\n');
-        for (const r of rules.filter((l) => l.startsWith('-A ') && l.includes(bridge)))
-          spawnSync('iptables', ['-D', ...r.slice(3).split(' ')]);
+      if (picked) {
+        await removeSuiteNetworking(picked.net);
+        picked.release();
       }
     },
     pids: () =>

@@ -210,7 +210,7 @@ try {
   ]).catch(() => undefined);
   report('run', rows);
 } finally {
-  suite?.stop();
+  await suite?.stop();
   if (containerd) {
     // Whatever a failed run left: containerd's shims and their containers outlive containerd.
     const ls = spawnSync('ctr', ['--address', containerd.address, 'tasks', 'ls', '-q'], { encoding: 'utf8' });

@@ -126,7 +126,7 @@ try {
   diff.close();
   report('snapshots', rows);
 } finally {
-  berth?.stop();
+  await berth?.stop();
   await containerd?.stop();
   wd.cleanup();
 }
