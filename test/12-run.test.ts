@@ -6,15 +6,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dial, serverStream, unary } from '@berth/grpc';
+import { dial, unary } from '@berth/grpc';
 import { RuntimeClient, type ContainerSummary } from '@berth/proto/berth/runtime/v1';
 import { ContainersClient } from '@berth/proto/containers/v1';
-import { Kind, SnapshotsClient } from '@berth/proto/snapshots/v1';
+import { SnapshotsClient } from '@berth/proto/snapshots/v1';
 import { TasksClient } from '@berth/proto/tasks/v1';
 import { Status } from '@berth/proto/types';
 import { registrySkipReason, startRegistry } from '@berth/testkit';
 import { missingImagePrerequisite } from './helpers.js';
-import { startContainerSuite, type ContainerSuite } from './containers.js';
+import {
+  activeSnapshotKeys,
+  listContainerIds,
+  startContainerSuite,
+  type ContainerSuite,
+} from './containers.js';
 
 const skip = missingImagePrerequisite();
 const ID = /^[0-9a-f]{64}$/;
@@ -52,19 +57,8 @@ describe.skipIf(skip !== undefined)(
       (await unary(rpc.runtime, rpc.runtime.list, { all: true, filters: [] }, opts)).containers.find(
         (c) => c.name === name,
       );
-    const containerIds = async () =>
-      (await unary(rpc.containers, rpc.containers.list, { filters: [] }, opts)).containers.map((c) => c.id);
-    const snapshotKeys = async () => {
-      const keys: string[] = [];
-      for await (const r of serverStream(
-        rpc.snapshots,
-        rpc.snapshots.list,
-        { snapshotter: 'overlayfs', filters: [] },
-        opts,
-      ))
-        keys.push(...r.info.filter((i) => i.kind !== Kind.COMMITTED).map((i) => i.name));
-      return keys;
-    };
+    const containerIds = () => listContainerIds(rpc.containers, opts);
+    const snapshotKeys = () => activeSnapshotKeys(rpc.snapshots, opts);
     const taskStatus = async (id: string) =>
       (await unary(rpc.tasks, rpc.tasks.get, { containerId: id, execId: '' }, opts)).process?.status;
 

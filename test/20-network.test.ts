@@ -21,23 +21,9 @@ import {
   type AttachRequest,
   type AttachResponse,
 } from '@berth/proto/berth/network/v1';
-import {
-  freePort,
-  hasBinary,
-  runProcess,
-  serviceEntry,
-  startSuite,
-  waitFor,
-  type Suite,
-} from '@berth/testkit';
-import {
-  gatewayClients,
-  kindOfRejection,
-  missingPrerequisite,
-  rejectionOf,
-  subscribe,
-  triggerUntilReceived,
-} from './helpers.js';
+import { freePort, hasBinary, startSuite, waitFor, type Suite } from '@berth/testkit';
+import { gatewayClients, kindOfRejection, rejectionOf, subscribe, triggerUntilReceived } from './helpers.js';
+import { attachRequest, cleanHost, networkSkipReason, sh } from './network-helpers.js';
 
 const ENV = {
   BERTH_NETWORK_DEFAULT_BRIDGE: 'bt20',
@@ -47,40 +33,15 @@ const ENV = {
 const BRIDGES = ['bt20', 'bt20a', 'bt20b', 'bt20i'];
 const MARKS = ['10.220.', '10.221.', '10.222.', 'bt20'];
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync('/usr/lib/cni/bridge')
-      ? 'containernetworking-plugins is not installed'
-      : !hasBinary('nsenter') || !hasBinary('iptables') || !existsSync('/bin/busybox')
-        ? 'nsenter, iptables or busybox is missing'
-        : !existsSync(serviceEntry('network'))
-          ? 'berth-network is not built'
-          : missingPrerequisite();
+const skip = networkSkipReason(() =>
+  !hasBinary('nsenter') || !hasBinary('iptables') || !existsSync('/bin/busybox')
+    ? 'nsenter, iptables or busybox is missing'
+    : undefined,
+);
 
-/** Runs a command; resolves with its exit code and output. */
-const sh = (cmd: string, args: string[], timeoutMs = 15_000) => runProcess(cmd, args, { timeoutMs });
 const inNetns = (netns: string, args: string[]) => sh('nsenter', [`--net=${netns}`, ...args]);
 const ping = async (netns: string, ip: string) =>
   (await inNetns(netns, ['busybox', 'ping', '-c', '1', '-W', '2', ip])).code === 0;
-
-/** Deletes every iptables rule that mentions one of `marks` (and the per-container chains they use), then the bridges. */
-async function cleanHost(bridges: string[], marks: string[]): Promise<void> {
-  for (const table of ['nat', 'filter']) {
-    const lines = (await sh('iptables', ['-t', table, '-S'])).stdout.split('\n');
-    const chains = new Set<string>();
-    for (const l of lines.filter((x) => x.startsWith('-A ') && marks.some((m) => x.includes(m)))) {
-      const target = /-j (CNI-(?:DN-)?[0-9a-f]{16,})/.exec(l)?.[1];
-      if (target) chains.add(target);
-      await sh('sh', ['-c', `iptables -t ${table} ${l.replace(/^-A/, '-D')}`]);
-    }
-    for (const ch of chains) {
-      await sh('iptables', ['-t', table, '-F', ch]);
-      await sh('iptables', ['-t', table, '-X', ch]);
-    }
-  }
-  for (const b of bridges) await sh('ip', ['link', 'del', b]);
-}
 
 /** The host's own non-loopback IPv4 address. */
 function hostAddress(): string {
@@ -152,21 +113,7 @@ describe.skipIf(skip !== undefined)(`berth-network ${skip ? `(skipped: ${skip})`
     req: Partial<AttachRequest> & { containerId: string },
     ns?: string,
   ): Promise<AttachResponse> => {
-    const full: AttachRequest = {
-      name: '',
-      mode: '',
-      endpoints: [],
-      ports: [],
-      hostname: '',
-      domainname: '',
-      dns: [],
-      dnsSearch: [],
-      dnsOptions: [],
-      extraHosts: [],
-      links: [],
-      ...req,
-    };
-    const r = await unary(net, net.attach, full, ns ? { ns } : {});
+    const r = await unary(net, net.attach, attachRequest(req), ns ? { ns } : {});
     attached.add(`${ns ?? 'default'}/${req.containerId}`);
     return r;
   };

@@ -16,14 +16,13 @@ import { NetworksClient, type AttachRequest, type AttachResponse } from '@berth/
 import {
   freePort,
   hasBinary,
-  runProcess,
-  serviceEntry,
   startService,
   startSuite,
   type ServiceProcess,
   type Suite,
 } from '@berth/testkit';
-import { kindOfRejection, missingPrerequisite } from './helpers.js';
+import { kindOfRejection } from './helpers.js';
+import { attachRequest, cleanHost, networkSkipReason, sh } from './network-helpers.js';
 
 const ENV = {
   BERTH_NETWORK_DEFAULT_BRIDGE: 'bt21',
@@ -33,36 +32,11 @@ const ENV = {
 const BRIDGES = ['bt21', 'bt21a'];
 const MARKS = ['10.210.', '10.211.', '10.212.', 'bt21'];
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync('/usr/lib/cni/bridge')
-      ? 'containernetworking-plugins is not installed'
-      : !hasBinary('nsenter') || !hasBinary('iptables') || !hasBinary('unshare')
-        ? 'nsenter, unshare or iptables is missing'
-        : !existsSync(serviceEntry('network'))
-          ? 'berth-network is not built'
-          : missingPrerequisite();
-
-const sh = (cmd: string, args: string[]) => runProcess(cmd, args, { timeoutMs: 15_000 });
-
-/** Deletes every iptables rule that mentions one of `marks` (and the per-container chains they use), then the bridges. */
-async function cleanHost(bridges: string[], marks: string[]): Promise<void> {
-  for (const table of ['nat', 'filter']) {
-    const lines = (await sh('iptables', ['-t', table, '-S'])).stdout.split('\n');
-    const chains = new Set<string>();
-    for (const l of lines.filter((x) => x.startsWith('-A ') && marks.some((m) => x.includes(m)))) {
-      const target = /-j (CNI-(?:DN-)?[0-9a-f]{16,})/.exec(l)?.[1];
-      if (target) chains.add(target);
-      await sh('sh', ['-c', `iptables -t ${table} ${l.replace(/^-A/, '-D')}`]);
-    }
-    for (const ch of chains) {
-      await sh('iptables', ['-t', table, '-F', ch]);
-      await sh('iptables', ['-t', table, '-X', ch]);
-    }
-  }
-  for (const b of bridges) await sh('ip', ['link', 'del', b]);
-}
+const skip = networkSkipReason(() =>
+  !hasBinary('nsenter') || !hasBinary('iptables') || !hasBinary('unshare')
+    ? 'nsenter, unshare or iptables is missing'
+    : undefined,
+);
 
 const portIsFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -82,20 +56,7 @@ describe.skipIf(skip !== undefined)(`berth-network after kill -9 ${skip ? `(skip
   const ipamDir = () => join(suite.state, 'network', 'ipam', 'bt21a');
   const attach = (req: Partial<AttachRequest> & { containerId: string }): Promise<AttachResponse> => {
     ids.add(req.containerId);
-    return unary(net, net.attach, {
-      name: '',
-      mode: 'n21',
-      endpoints: [],
-      ports: [],
-      hostname: '',
-      domainname: '',
-      dns: [],
-      dnsSearch: [],
-      dnsOptions: [],
-      extraHosts: [],
-      links: [],
-      ...req,
-    });
+    return unary(net, net.attach, attachRequest({ mode: 'n21', ...req }));
   };
   const crashAndRestart = async () => {
     await current.kill9();

@@ -11,20 +11,8 @@ import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  hasBinary,
-  runCli,
-  runProcess,
-  serviceEntry,
-  startSuite,
-  tempRoot,
-  waitFor,
-  type CliResult,
-  type Suite,
-  type TempRoot,
-} from '@berth/testkit';
-import { makeBusyboxArchive } from './fixtures/images/busybox.js';
+import { freePort, hasBinary, runProcess, serviceEntry, waitFor, type CliResult } from '@berth/testkit';
+import { startContainerSuite, type ContainerSuite } from './containers.js';
 import { missingImagePrerequisite } from './helpers.js';
 
 const skip = !existsSync('/usr/lib/cni/bridge')
@@ -71,34 +59,29 @@ const natMentions = async (port: number) =>
   new RegExp(`--dports? ${port}\\b`).test((await runProcess('iptables', ['-t', 'nat', '-S'])).stdout);
 
 describe.skipIf(skip !== undefined)(`berth run with networks ${skip ? `(skipped: ${skip})` : ''}`, () => {
-  let suite: Suite;
-  let tmp: TempRoot;
+  let s: ContainerSuite;
   /** A /24 of the suite's own pool, e.g. 10.237.7.0/24. */
   let mySubnet: string;
   let webPort: number;
 
-  const berth = (args: string[], timeoutMs = 30_000): Promise<CliResult> =>
-    runCli(args, { address: suite.address, timeoutMs });
-  const ok = async (args: string[], timeoutMs?: number): Promise<string> => {
-    const r = await berth(args, timeoutMs);
-    if (r.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const berth = (args: string[], timeoutMs = 30_000): Promise<CliResult> => s.cli(args, { timeoutMs });
+  const ok = async (args: string[], timeoutMs = 30_000): Promise<string> =>
+    (await s.ok(args, { timeoutMs })).stdout;
   const ipOf = async (container: string) =>
     /inet (\d+\.\d+\.\d+\.\d+)\//.exec(
       await ok(['exec', container, 'ip', '-o', '-4', 'addr', 'show', 'eth0']),
     )?.[1];
 
   beforeAll(async () => {
-    suite = await startSuite({ services: ['content', 'snapshotter', 'images', 'runtime', 'network'] });
-    tmp = tempRoot('berth-net22-');
-    await ok(['load', '-q', '-i', makeBusyboxArchive(tmp.dir).path], 60_000);
-    mySubnet = suite.network!.subnetPool.replace(/\.0\.0\/16$/, '.7.0/24');
+    s = await startContainerSuite('berth-net22-', {
+      extraServices: ['network'],
+      importImage: (c, archive) => c.ok(['load', '-q', '-i', archive], { timeoutMs: 60_000 }),
+    });
+    mySubnet = s.suite.network!.subnetPool.replace(/\.0\.0\/16$/, '.7.0/24');
   });
 
   afterAll(async () => {
-    await suite?.stop();
-    await tmp?.cleanup();
+    await s?.stop();
   });
 
   it('publishes a port: the host reaches the container, ps and port show it', async () => {
@@ -227,7 +210,7 @@ describe.skipIf(skip !== undefined)(`berth run with networks ${skip ? `(skipped:
   it('--link names a container of the default bridge in /etc/hosts', async () => {
     await ok(['run', '-d', '--name', 'linked', 'busybox', 'sleep', '1000']);
     const ip = await ipOf('linked');
-    expect(ip?.startsWith(suite.network!.subnet.replace(/0\.0\/16$/, ''))).toBe(true);
+    expect(ip?.startsWith(s.suite.network!.subnet.replace(/0\.0\/16$/, ''))).toBe(true);
     const hosts = await ok(['run', '--rm', '--link', 'linked:buddy', 'busybox', 'cat', '/etc/hosts']);
     expect(hosts).toContain(`${ip}\tbuddy linked\n`);
     const r = await berth([
@@ -256,7 +239,7 @@ describe.skipIf(skip !== undefined)(`berth run with networks ${skip ? `(skipped:
     const host = await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']);
     expect(host).toMatch(/^\d+: lo:/m);
     expect(host).toMatch(new RegExp(`^\\d+: ${uplink}[:@]`, 'm'));
-    expect(host).toContain(`${suite.network!.bridge}:`);
+    expect(host).toContain(`${s.suite.network!.bridge}:`);
     const none = await ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
     expect(none.trim().split('\n')).toHaveLength(1);
     expect(none).toMatch(/^1: lo:/);
@@ -354,9 +337,9 @@ describe.skipIf(skip !== undefined)(`berth run with networks ${skip ? `(skipped:
     const [spare] = JSON.parse(await ok(['network', 'inspect', 'spare1'])) as [
       { IPAM: { Config: { Subnet: string }[] } },
     ];
-    expect(spare.IPAM.Config[0]?.Subnet.startsWith(suite.network!.subnetPool.replace(/0\.0\/16$/, ''))).toBe(
-      true,
-    );
+    expect(
+      spare.IPAM.Config[0]?.Subnet.startsWith(s.suite.network!.subnetPool.replace(/0\.0\/16$/, '')),
+    ).toBe(true);
     expect(await ok(['network', 'prune', '-f'])).toBe('Deleted Networks:\nspare1\n');
     expect(await ok(['network', 'ls', '--format', '{{.Name}}'])).toBe('bridge\nhost\nnone\n');
     const gone = await berth(['network', 'inspect', 'spare1']);

@@ -9,14 +9,19 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dial, serverStream, unary } from '@berth/grpc';
+import { dial } from '@berth/grpc';
 import { VolumeCreate, VolumeDelete } from '@berth/proto/berth/volumes/v1';
 import { ContainersClient } from '@berth/proto/containers/v1';
 import { EventsClient } from '@berth/proto/events/v1';
-import { Kind, SnapshotsClient } from '@berth/proto/snapshots/v1';
+import { SnapshotsClient } from '@berth/proto/snapshots/v1';
 import { hasBinary } from '@berth/testkit';
 import { missingImagePrerequisite, subscribe, triggerUntilReceived } from './helpers.js';
-import { startContainerSuite, type ContainerSuite } from './containers.js';
+import {
+  activeSnapshotKeys,
+  listContainerIds,
+  startContainerSuite,
+  type ContainerSuite,
+} from './containers.js';
 
 const skip = missingImagePrerequisite() ?? (hasBinary('runc') ? undefined : 'runc is not installed');
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -72,19 +77,8 @@ describe.skipIf(skip !== undefined)(`volumes ${skip ? `(skipped: ${skip})` : ''}
     (JSON.parse((await ok(['volume', 'inspect', name])).stdout) as VolumeInspect[])[0]!;
   const mountsOf = async (container: string) =>
     JSON.parse((await ok(['inspect', '-f', '{{json .Mounts}}', container])).stdout) as MountView[];
-  const containerIds = async () =>
-    (await unary(rpc.containers, rpc.containers.list, { filters: [] }, opts)).containers.map((c) => c.id);
-  const activeSnapshots = async () => {
-    const keys: string[] = [];
-    for await (const r of serverStream(
-      rpc.snapshots,
-      rpc.snapshots.list,
-      { snapshotter: 'overlayfs', filters: [] },
-      opts,
-    ))
-      keys.push(...r.info.filter((i) => i.kind !== Kind.COMMITTED).map((i) => i.name));
-    return keys;
-  };
+  const containerIds = () => listContainerIds(rpc.containers, opts);
+  const activeSnapshots = () => activeSnapshotKeys(rpc.snapshots, opts);
   const hostDir = (name: string) => {
     const d = join(s.tmp.dir, name);
     mkdirSync(d, { recursive: true });

@@ -4,6 +4,9 @@
  * busybox image imported, detached tasks without FIFOs (output goes to the
  * container's json log), docker names and image references as berth's labels.
  */
+import { serverStream, unary, type CallOpts } from '@berth/grpc';
+import type { ContainersClient } from '@berth/proto/containers/v1';
+import { Kind, type SnapshotsClient } from '@berth/proto/snapshots/v1';
 import {
   runCli,
   startSuite,
@@ -28,20 +31,25 @@ export interface ContainerSuite {
   stop(): Promise<void>;
 }
 
+export interface ContainerSuiteOptions {
+  /** Services started besides content, snapshotter, images and runtime (e.g. network). */
+  extraServices?: string[];
+  /** Brings in the busybox image archive at `archive`; default: `ctr images import`. */
+  importImage?: (s: ContainerSuite, archive: string) => Promise<unknown>;
+}
+
 /** Starts content, snapshotter, images and runtime behind a gateway, and imports busybox. */
-export async function startContainerSuite(prefix: string): Promise<ContainerSuite> {
-  const suite = await startSuite({ services: ['content', 'snapshotter', 'images', 'runtime'] });
+export async function startContainerSuite(
+  prefix: string,
+  o: ContainerSuiteOptions = {},
+): Promise<ContainerSuite> {
+  const suite = await startSuite({
+    services: ['content', 'snapshotter', 'images', 'runtime', ...(o.extraServices ?? [])],
+  });
   const tmp = tempRoot(prefix);
-  try {
-    await ctrOk(suite.address, ['images', 'import', makeBusyboxArchive(tmp.dir).path]);
-  } catch (err) {
-    await tmp.cleanup();
-    await suite.stop();
-    throw err;
-  }
   const cli = (args: string[], opts: { timeoutMs?: number } = {}) =>
     runCli(args, { address: suite.address, ...opts });
-  return {
+  const s: ContainerSuite = {
     suite,
     tmp,
     cli,
@@ -55,6 +63,34 @@ export async function startContainerSuite(prefix: string): Promise<ContainerSuit
       await tmp.cleanup();
     },
   };
+  const importImage =
+    o.importImage ??
+    ((_: ContainerSuite, archive: string) => ctrOk(suite.address, ['images', 'import', archive]));
+  try {
+    await importImage(s, makeBusyboxArchive(tmp.dir).path);
+  } catch (err) {
+    await tmp.cleanup();
+    await suite.stop();
+    throw err;
+  }
+  return s;
+}
+
+/** The ids of the containers (in `opts.ns`). */
+export const listContainerIds = async (containers: ContainersClient, opts: CallOpts): Promise<string[]> =>
+  (await unary(containers, containers.list, { filters: [] }, opts)).containers.map((c) => c.id);
+
+/** The keys of the overlayfs snapshots (in `opts.ns`) that are not committed: containers' active ones. */
+export async function activeSnapshotKeys(snapshots: SnapshotsClient, opts: CallOpts): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const r of serverStream(
+    snapshots,
+    snapshots.list,
+    { snapshotter: 'overlayfs', filters: [] },
+    opts,
+  ))
+    keys.push(...r.info.filter((i) => i.kind !== Kind.COMMITTED).map((i) => i.name));
+  return keys;
 }
 
 export interface ContainerOptions {

@@ -12,7 +12,7 @@ import type { Mount, Platform } from '@berth/proto/types';
 import { RUNTIME_NAME, SNAPSHOTTER, SPEC_TYPE_URL, type Clients } from './clients.js';
 import { generateId, generateName } from './ids.js';
 import { resolveImage, type PullHooks, type PullPolicy } from './image.js';
-import { containerLabels, type LogOptions, type RuntimeName } from './labels.js';
+import { containerLabels, type LabelledFlags } from './labels.js';
 import {
   attachNetwork,
   detachNetwork,
@@ -23,10 +23,8 @@ import {
 } from './network.js';
 import { probeResourceHost } from './resource-host.js';
 import { readSnapshotFile } from './rootfs-files.js';
-import type { HealthFlags } from './policies.js';
-import type { VolumeFlags } from './volumes.js';
 
-export interface CreateOptions extends PullHooks {
+export interface CreateOptions extends PullHooks, LabelledFlags {
   /** The image as the user typed it (`busybox`, `127.0.0.1:5000/x:1`). */
   image: string;
   /** The docker name; generated (`adjective_surname`) when absent. */
@@ -37,18 +35,6 @@ export interface CreateOptions extends PullHooks {
    * mode (`options.networkMode`, else `bridge`) with nothing published.
    */
   network?: NetworkOptions;
-  /** User labels (`--label`). */
-  labels?: Readonly<Record<string, string>>;
-  runtime?: RuntimeName;
-  logOpts?: LogOptions;
-  /** `--rm`: recorded as a label; the caller removes the container after it exits. */
-  autoRemove?: boolean;
-  /** `--restart` as typed; berth-runtime applies it (label io.berth.restart). */
-  restart?: string;
-  /** The --health-* flags; berth-runtime probes (label io.berth.healthcheck). */
-  health?: HealthFlags;
-  /** `-v`, `--mount`, `--volumes-from`; berth-runtime resolves them (label io.berth.volumes). */
-  volumes?: VolumeFlags;
   pull?: PullPolicy;
   platform?: Platform;
   /** docker's warnings (`Published ports are discarded when using host network mode`). */

@@ -14,7 +14,7 @@ export {
 export type { Clients } from './clients.js';
 export { generateId, generateName, shortId } from './ids.js';
 export { LABELS, RUNTIMES, containerLabels, stopSettings, parseLogOpts } from './labels.js';
-export type { LabelInput, LogOptions, RuntimeName } from './labels.js';
+export type { LabelInput, LabelledFlags, LogOptions, RuntimeName } from './labels.js';
 export { parseRestartPolicy, parseGoDuration, healthcheckLabel } from './policies.js';
 export type { HealthFlags, HealthcheckLabel } from './policies.js';
 export {

@@ -51,28 +51,39 @@ export interface LogOptions {
   maxFile?: number;
 }
 
-export interface LabelInput {
+/** The `run`/`create` flags a container keeps as labels (creating it, and in containerLabels). */
+export interface LabelledFlags {
+  /** User labels (`--label`), stored as plain container labels. */
+  labels?: Readonly<Record<string, string>>;
+  runtime?: RuntimeName;
+  logOpts?: LogOptions;
+  /** `--rm`: recorded as a label; the caller removes the container after it exits. */
+  autoRemove?: boolean;
+  /** `--restart` as typed (validated here); berth-runtime applies it (label io.berth.restart). */
+  restart?: string;
+  /**
+   * The --health-* flags, merged over the image's HEALTHCHECK; berth-runtime probes (label
+   * io.berth.healthcheck).
+   */
+  health?: HealthFlags;
+  /**
+   * `-v`, `--mount`, `--volumes-from`; berth-runtime resolves them (label io.berth.volumes,
+   * with the image's VOLUMEs).
+   */
+  volumes?: VolumeFlags;
+}
+
+export interface LabelInput extends LabelledFlags {
   /** The container's name. */
   name: string;
   /** The image reference as the user typed it. */
   image: string;
   options: RunOptions;
   imageConfig?: ImageConfig;
-  /** User labels (`--label`), stored as plain container labels. */
-  labels?: Readonly<Record<string, string>>;
-  runtime?: RuntimeName;
-  logOpts?: LogOptions;
-  autoRemove?: boolean;
-  /** `--restart`, as typed (validated here). */
-  restart?: string;
-  /** The --health-* flags, merged over the image's HEALTHCHECK. */
-  health?: HealthFlags;
   /** The network mode (label io.berth.network). */
   network?: string;
   /** docker's PORTS text (label io.berth.ports); omitted when empty. */
   ports?: string;
-  /** `-v`, `--mount`, `--volumes-from` (label io.berth.volumes, with the image's VOLUMEs). */
-  volumes?: VolumeFlags;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isInvalidArgument } from '@berth/errdefs';
 import { pluginEnv, pluginStdin, validateList } from './config.js';
 import type { NetworkConfigList, RuntimeConf } from './types.js';
+import { catchErr } from './testing.js';
 
 const list: NetworkConfigList = {
   cniVersion: '1.0.0',
@@ -82,12 +83,3 @@ describe('validateList', () => {
       expect(isInvalidArgument(catchErr(() => validateList(bad)))).toBe(true);
   });
 });
-
-function catchErr(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}

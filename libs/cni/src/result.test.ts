@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '@berth/errdefs';
 import { CniError, parseCniError, parseResult } from './result.js';
+import { catchErr } from './testing.js';
 
 describe('parseResult', () => {
   it('reads a 1.0.0 result', () => {
@@ -80,12 +81,3 @@ describe('parseCniError', () => {
     expect(killed.message).toBe('cni plugin bridge failed (ADD): killed by SIGKILL');
   });
 });
-
-function catchErr(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}

@@ -127,18 +127,20 @@ export async function pickSuiteNetwork(): Promise<{ net: SuiteNetwork; release()
   const bridge = `bk${randomBytes(3).toString('hex')}`;
   const subnet = `10.${got[0]}.0.0/16`;
   const subnetPool = `10.${got[1]}.0.0/16`;
+  return { net: suiteNetwork(bridge, subnet, subnetPool), release };
+}
+
+/** A SuiteNetwork of `bridge`, `subnet` and `subnetPool`, with the berth-network env naming them. */
+export function suiteNetwork(bridge: string, subnet: string, subnetPool: string): SuiteNetwork {
   return {
-    net: {
-      bridge,
-      subnet,
-      subnetPool,
-      env: {
-        BERTH_NETWORK_DEFAULT_BRIDGE: bridge,
-        BERTH_NETWORK_DEFAULT_SUBNET: subnet,
-        BERTH_NETWORK_SUBNET_POOL: subnetPool,
-      },
+    bridge,
+    subnet,
+    subnetPool,
+    env: {
+      BERTH_NETWORK_DEFAULT_BRIDGE: bridge,
+      BERTH_NETWORK_DEFAULT_SUBNET: subnet,
+      BERTH_NETWORK_SUBNET_POOL: subnetPool,
     },
-    release,
   };
 }
 

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { reapContainers, umountAll } from './containers.js';
 import { freePort } from './free-port.js';
 import { startNats, type NatsServer } from './nats.js';
-import { detachAllNetworks, pickSuiteNetwork, removeSuiteNetworking, type SuiteNetwork } from './networks.js';
+import {
+  detachAllNetworks,
+  pickSuiteNetwork,
+  removeSuiteNetworking,
+  suiteNetwork,
+  type SuiteNetwork,
+} from './networks.js';
 import { socketPath } from './paths.js';
 import { startService, type ServiceProcess } from './service.js';
 import { tempRoot } from './temp-root.js';
@@ -99,19 +105,11 @@ export async function startSuite(opts: StartSuiteOptions = {}): Promise<Suite> {
     if (withNetwork) {
       picked = await pickSuiteNetwork();
       env = { ...picked.net.env, ...env };
-      const bridge = env['BERTH_NETWORK_DEFAULT_BRIDGE'] ?? picked.net.bridge;
-      const subnet = env['BERTH_NETWORK_DEFAULT_SUBNET'] ?? picked.net.subnet;
-      const subnetPool = env['BERTH_NETWORK_SUBNET_POOL'] ?? picked.net.subnetPool;
-      network = {
-        bridge,
-        subnet,
-        subnetPool,
-        env: {
-          BERTH_NETWORK_DEFAULT_BRIDGE: bridge,
-          BERTH_NETWORK_DEFAULT_SUBNET: subnet,
-          BERTH_NETWORK_SUBNET_POOL: subnetPool,
-        },
-      };
+      network = suiteNetwork(
+        env['BERTH_NETWORK_DEFAULT_BRIDGE'] ?? picked.net.bridge,
+        env['BERTH_NETWORK_DEFAULT_SUBNET'] ?? picked.net.subnet,
+        env['BERTH_NETWORK_SUBNET_POOL'] ?? picked.net.subnetPool,
+      );
     }
     if (opts.withNats ?? true) nats = await startNats({ dir: join(root, 'nats') });
     const natsUrl = nats?.url ?? `nats://127.0.0.1:${await freePort()}`;

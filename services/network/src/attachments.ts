@@ -28,12 +28,13 @@ import { contains, parseCidr, parseIp } from './ipv4.js';
 import { parseLink, planMode, type EndpointWish } from './mode.js';
 import { TOPOLOGY, type Networks } from './networks.js';
 import { normalizePort, type PortTable } from './ports.js';
-import type {
-  AttachmentRecord,
-  AttachOptions,
-  EndpointRecord,
-  NetworkRecord,
-  PortRecord,
+import {
+  pickAttachOptions,
+  type AttachmentRecord,
+  type AttachOptions,
+  type EndpointRecord,
+  type NetworkRecord,
+  type PortRecord,
 } from './records.js';
 import type { NetworkStore } from './store.js';
 
@@ -104,15 +105,7 @@ export class Attachments {
         ownNetns: false,
         endpoints: [],
         ports: [],
-        options: {
-          hostname: req.hostname,
-          domainname: req.domainname,
-          dns: req.dns,
-          dnsSearch: req.dnsSearch,
-          dnsOptions: req.dnsOptions,
-          extraHosts: req.extraHosts,
-          links: req.links,
-        },
+        options: pickAttachOptions(req),
         files: paths,
         state: 'attaching',
         createdAt: new Date().toISOString(),

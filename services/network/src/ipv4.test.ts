@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInvalidArgument } from '@berth/errdefs';
 import { formatCidr, overlaps, parseCidr, parseIp, pickSubnet, resolveIpam, formatIp } from './ipv4.js';
-
-const thrown = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
+import { thrown } from './testing.js';
 
 describe('ipv4', () => {
   it('parses and formats addresses and blocks', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInvalidArgument } from '@berth/errdefs';
 import { parseLink, planMode } from './mode.js';
-
-const thrown = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
+import { thrown } from './testing.js';
 
 describe('planMode', () => {
   it('defaults to the bridge network', () => {

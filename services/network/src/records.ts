@@ -66,6 +66,17 @@ export interface AttachOptions {
   links: string[];
 }
 
+/** Just the AttachOptions fields of `o` (an attach request, say). */
+export const pickAttachOptions = (o: AttachOptions): AttachOptions => ({
+  hostname: o.hostname,
+  domainname: o.domainname,
+  dns: o.dns,
+  dnsSearch: o.dnsSearch,
+  dnsOptions: o.dnsOptions,
+  extraHosts: o.extraHosts,
+  links: o.links,
+});
+
 export type AttachmentState = 'attaching' | 'ready' | 'detaching';
 
 export interface AttachmentRecord {

@@ -31,7 +31,12 @@ import type {
 } from '@berth/proto/berth/network/v1';
 import type { Attachments } from './attachments.js';
 import type { Networks } from './networks.js';
-import type { AttachmentRecord, EndpointRecord, NetworkRecord } from './records.js';
+import {
+  pickAttachOptions,
+  type AttachmentRecord,
+  type EndpointRecord,
+  type NetworkRecord,
+} from './records.js';
 
 export function networkToProto(n: NetworkRecord, containers: string[]): Network {
   return {
@@ -117,13 +122,7 @@ export class NetworksServer {
       mode: req.mode,
       endpoints: req.endpoints,
       ports: req.ports,
-      hostname: req.hostname,
-      domainname: req.domainname,
-      dns: req.dns,
-      dnsSearch: req.dnsSearch,
-      dnsOptions: req.dnsOptions,
-      extraHosts: req.extraHosts,
-      links: req.links,
+      ...pickAttachOptions(req),
     });
     return {
       netns: a.netns,

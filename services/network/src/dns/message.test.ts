@@ -13,15 +13,9 @@ import {
 } from './message.js';
 import type { Message } from './message.js';
 import { formatIp, ipBytes, isLoopback, reverseName } from './ip.js';
+import { dnsQuery } from '../testing.js';
 
-const query = (name: string, type = RRType.A, id = 0x1234): Buffer =>
-  encodeMessage({
-    header: header({ id, rd: true }),
-    questions: [{ name, type, class: RRClass.IN }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  });
+const query = (name: string, type = RRType.A, id = 0x1234): Buffer => dnsQuery(name, type, id);
 
 /** Builds raw bytes: numbers are bytes, strings are length-prefixed labels. */
 const raw = (...parts: Array<number | string>) =>

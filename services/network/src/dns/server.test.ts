@@ -8,24 +8,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isFailedPrecondition, isInvalidArgument, kindOf } from '@berth/errdefs';
 import { silentLogger } from '@berth/log';
 import { formatIp } from './ip.js';
-import { decodeMessage, encodeMessage, header, Rcode, RRClass, RRType } from './message.js';
+import { decodeMessage, encodeMessage, Rcode, RRClass, RRType } from './message.js';
 import type { Message } from './message.js';
 import { NetworkDns } from './server.js';
 import { frame } from './upstream.js';
+import { dnsQuery } from '../testing.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const query = (name: string, type = RRType.A, id = 0x7777): Buffer =>
-  encodeMessage({
-    header: header({ id, rd: true }),
-    questions: [{ name, type, class: RRClass.IN }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  });
+const query = (name: string, type = RRType.A, id = 0x7777): Buffer => dnsQuery(name, type, id);
 
 /** A port free for UDP a moment ago; the server binds TCP on it as well. */
 async function udpPort(): Promise<number> {

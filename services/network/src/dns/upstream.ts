@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import type { EventEmitter } from 'node:events';
 import { connect, isIP } from 'node:net';
 import { invalidArgument } from '@berth/errdefs';
 import { decodeHeader, HEADER_SIZE, Rcode } from './message.js';
@@ -85,6 +86,40 @@ function answers(answer: Buffer, id: number): boolean {
   return h !== undefined && h.qr && h.id === id;
 }
 
+type Finish = (err: Error | undefined, answer?: Buffer) => void;
+
+/**
+ * Runs one exchange on the socket `open` makes: settles with the first outcome given to
+ * `finish` (by `wire`'s handlers, a socket error, the timeout or `signal` aborting), then
+ * stops the timer and `close`s the socket.
+ */
+function exchange<S extends EventEmitter>(
+  open: () => S,
+  close: (sock: S) => void,
+  timeoutMs: number,
+  signal: AbortSignal,
+  wire: (sock: S, finish: Finish) => void,
+): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const sock = open();
+    let done = false;
+    const finish: Finish = (err, answer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      close(sock);
+      if (err) reject(err);
+      else resolve(answer as Buffer);
+    };
+    const onAbort = () => finish(new Error('canceled'));
+    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    signal.addEventListener('abort', onAbort);
+    sock.on('error', (err: Error) => finish(err));
+    wire(sock, finish);
+  });
+}
+
 /** One UDP exchange. A connected socket sees ICMP port-unreachable as an error, so dead upstreams fail fast. */
 export function exchangeUdp(
   query: Buffer,
@@ -93,28 +128,19 @@ export function exchangeUdp(
   signal: AbortSignal,
 ): Promise<Buffer> {
   const { msg, id } = withFreshId(query);
-  return new Promise<Buffer>((resolve, reject) => {
-    const sock = createSocket(isIP(up.address) === 6 ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (err: Error | undefined, answer?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      sock.close();
-      if (err) reject(err);
-      else resolve(answer as Buffer);
-    };
-    const onAbort = () => finish(new Error('canceled'));
-    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    signal.addEventListener('abort', onAbort);
-    sock.on('error', (err) => finish(err));
-    // Late or forged datagrams with another id are ignored; the timer still bounds the wait.
-    sock.on('message', (answer) => {
-      if (answers(answer, id)) finish(undefined, answer);
-    });
-    sock.connect(up.port, up.address, () => sock.send(msg));
-  });
+  return exchange(
+    () => createSocket(isIP(up.address) === 6 ? 'udp6' : 'udp4'),
+    (sock) => sock.close(),
+    timeoutMs,
+    signal,
+    (sock, finish) => {
+      // Late or forged datagrams with another id are ignored; the timer still bounds the wait.
+      sock.on('message', (answer) => {
+        if (answers(answer, id)) finish(undefined, answer);
+      });
+      sock.connect(up.port, up.address, () => sock.send(msg));
+    },
+  );
 }
 
 /** One TCP exchange (RFC 1035 §4.2.2: each message is preceded by its 16-bit length). */
@@ -125,37 +151,28 @@ export function exchangeTcp(
   signal: AbortSignal,
 ): Promise<Buffer> {
   const { msg, id } = withFreshId(query);
-  return new Promise<Buffer>((resolve, reject) => {
-    const sock = connect({ host: up.address, port: up.port });
-    let buf = Buffer.alloc(0);
-    let done = false;
-    const finish = (err: Error | undefined, answer?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      sock.destroy();
-      if (err) reject(err);
-      else resolve(answer as Buffer);
-    };
-    const onAbort = () => finish(new Error('canceled'));
-    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    signal.addEventListener('abort', onAbort);
-    sock.on('error', (err) => finish(err));
-    sock.on('end', () => finish(new Error('connection closed before an answer')));
-    sock.on('connect', () => sock.write(frame(msg)));
-    sock.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (;;) {
-        if (buf.length < 2) return;
-        const len = buf.readUInt16BE(0);
-        if (buf.length < 2 + len) return;
-        const answer = buf.subarray(2, 2 + len);
-        buf = buf.subarray(2 + len);
-        if (len >= HEADER_SIZE && answers(answer, id)) return finish(undefined, Buffer.from(answer));
-      }
-    });
-  });
+  return exchange(
+    () => connect({ host: up.address, port: up.port }),
+    (sock) => sock.destroy(),
+    timeoutMs,
+    signal,
+    (sock, finish) => {
+      let buf = Buffer.alloc(0);
+      sock.on('end', () => finish(new Error('connection closed before an answer')));
+      sock.on('connect', () => sock.write(frame(msg)));
+      sock.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        for (;;) {
+          if (buf.length < 2) return;
+          const len = buf.readUInt16BE(0);
+          if (buf.length < 2 + len) return;
+          const answer = buf.subarray(2, 2 + len);
+          buf = buf.subarray(2 + len);
+          if (len >= HEADER_SIZE && answers(answer, id)) return finish(undefined, Buffer.from(answer));
+        }
+      });
+    },
+  );
 }
 
 /** Prefixes a message with its 16-bit length, for DNS over TCP. */

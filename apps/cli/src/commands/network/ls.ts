@@ -6,8 +6,7 @@
 import { unary } from '@berth/grpc';
 import type { Context } from '../../context.js';
 import { asUsage } from '../../usage.js';
-import { tabulate, tabulateText } from '../views/tabwriter.js';
-import { compileTemplate } from '../views/template.js';
+import { renderList } from '../views/list.js';
 import { networkCall, openNetworks } from './lib.js';
 import {
   matchNetwork,
@@ -38,17 +37,10 @@ export async function run(ctx: Context, _args: [], o: LsOptions): Promise<void> 
 }
 
 function render(cs: NetworkContext[], o: LsOptions): string {
-  const format = o.format?.trim();
-  if (o.quiet && (!format || format === 'table')) return cs.map((c) => c.ID + '\n').join('');
-  if (!format || format === 'table') return tabulate(networkTableRows(cs));
-  if (format === 'json') return cs.map((c) => JSON.stringify(networkJsonLine(c)) + '\n').join('');
-  const table = format.startsWith('table');
-  const src = (table ? format.slice('table'.length) : format)
-    .trim()
-    .replaceAll('\\t', '\t')
-    .replaceAll('\\n', '\n');
-  const t = asUsage(() => compileTemplate(src));
-  const lines = cs.map((c) => asUsage(() => t.execute(c)) + '\n');
-  if (!table) return lines.join('');
-  return tabulateText(asUsage(() => t.execute(networkHeaderContext())) + '\n' + lines.join(''));
+  return renderList(cs, o, {
+    id: (c) => c.ID,
+    table: networkTableRows,
+    json: networkJsonLine,
+    header: networkHeaderContext,
+  });
 }

@@ -4,6 +4,7 @@
  * `network inspect`'s JSON. Pure module: the commands fetch, this formats.
  */
 import type { CreateNetworkRequest, Endpoint, Network } from '@berth/proto/berth/network/v1';
+import { labelMatch, parseFilters, regexMatch, type Filters } from '../views/filters.js';
 
 /** The driver options berth's bridge networks understand (`-o key=value`). */
 export const OPT_MTU = 'com.docker.network.driver.mtu';
@@ -75,35 +76,16 @@ const PREDEFINED = new Set(['bridge', 'host', 'none']);
 /** docker's `network ls --filter` keys. */
 const FILTER_KEYS = ['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
-export type NetworkFilters = ReadonlyMap<FilterKey, readonly string[]>;
+export type NetworkFilters = Filters<FilterKey>;
 
 /** Parses `-f key=value` arguments (same key ORs, different keys AND). */
 export function parseNetworkFilters(args: readonly string[]): NetworkFilters {
-  const out = new Map<FilterKey, string[]>();
-  for (const a of args) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new Error(`bad format of filter (expected name=value): ${a}`);
-    const key = a.slice(0, eq).trim().toLowerCase();
-    const value = a.slice(eq + 1).trim();
-    if (!(FILTER_KEYS as readonly string[]).includes(key)) throw new Error(`invalid filter '${key}'`);
+  return parseFilters(args, FILTER_KEYS, (key, value) => {
     if (key === 'type' && !['custom', 'builtin'].includes(value))
       throw new Error(`invalid filter: 'type'='${value}'`);
     if (key === 'dangling' && !['true', 'false', '1', '0'].includes(value))
       throw new Error(`invalid filter 'dangling=${value}'`);
-    const list = out.get(key as FilterKey) ?? [];
-    list.push(value);
-    out.set(key as FilterKey, list);
-  }
-  return out;
-}
-
-function regexMatch(pattern: string, text: string): boolean {
-  if (pattern === text) return true;
-  try {
-    return new RegExp(pattern).test(text);
-  } catch {
-    return text.includes(pattern);
-  }
+  });
 }
 
 /** Whether network `n` passes every filter. */
@@ -120,12 +102,7 @@ export function matchNetwork(f: NetworkFilters, n: Network): boolean {
     any('scope', (v) => v === 'local') &&
     any('type', (v) => (v === 'builtin') === builtin) &&
     any('dangling', (v) => (v === 'true' || v === '1') === (!builtin && n.containers.length === 0)) &&
-    (f.get('label') ?? []).every((want) => {
-      const eq = want.indexOf('=');
-      if (eq < 0) return Object.hasOwn(n.labels, want);
-      const k = want.slice(0, eq);
-      return Object.hasOwn(n.labels, k) && n.labels[k] === want.slice(eq + 1);
-    })
+    (f.get('label') ?? []).every((want) => labelMatch(want, n.labels))
   );
 }
 

@@ -32,7 +32,7 @@ import { asUsage } from '../../usage.js';
 import { applyChanges, parseChanges } from './changes.js';
 import { commitConfig, formatOf, imageBlobs, layerMediaType } from './build-image.js';
 import { Engine, SNAPSHOTTER, randomSuffix } from './engine.js';
-import { checkImageName, imageName } from './pure.js';
+import { checkImageName } from './pure.js';
 
 interface CommitOptions {
   author?: string;
@@ -97,14 +97,10 @@ export async function run(
           ...(opts.message ? { comment: opts.message } : {}),
         },
       );
-      const blobs = imageBlobs(format, config, [...base.manifest.layers, descriptor]);
-      await e.putBlob(blobs.config);
-      await e.putBlob(blobs.manifest);
-      await e.recordAndUnpack(
-        imageName(repository, blobs.manifest.descriptor.digest),
-        blobs.manifest.descriptor,
+      return await e.storeImage(
+        repository,
+        imageBlobs(format, config, [...base.manifest.layers, descriptor]),
       );
-      return blobs.config.descriptor.digest;
     } catch (err) {
       await e.discardCreated();
       throw err;

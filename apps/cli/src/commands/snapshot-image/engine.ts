@@ -20,7 +20,8 @@ import { isAlreadyExists, isNotFound } from '@berth/errdefs';
 import type { Descriptor } from '@berth/image';
 import type { Context } from '../../context.js';
 import { openClient } from '../../clients.js';
-import type { Blob } from './build-image.js';
+import type { Blob, ImageBlobs } from './build-image.js';
+import { imageName } from './pure.js';
 
 /** The snapshotter berth's images are unpacked into (berth-images' SNAPSHOTTER). */
 export const SNAPSHOTTER = 'overlayfs';
@@ -126,6 +127,20 @@ export class Engine {
     const { container } = await unary(this.containers, this.containers.get, { id }, this.opts());
     if (!container) throw new Error(`no record for container ${id}`);
     return container;
+  }
+
+  /**
+   * Stores an image's config and manifest, records it as `repository` (the dangling name
+   * when there is none) and unpacks it; returns the config digest (the image ID).
+   */
+  async storeImage(repository: string | undefined, blobs: ImageBlobs): Promise<string> {
+    await this.putBlob(blobs.config);
+    await this.putBlob(blobs.manifest);
+    await this.recordAndUnpack(
+      imageName(repository, blobs.manifest.descriptor.digest),
+      blobs.manifest.descriptor,
+    );
+    return blobs.config.descriptor.digest;
   }
 
   /**

@@ -38,7 +38,7 @@ import { UsageError, asUsage } from '../../usage.js';
 import { applyChanges, parseChanges } from './changes.js';
 import { imageBlobs, importConfig, layerMediaType } from './build-image.js';
 import { Engine, SNAPSHOTTER, randomSuffix } from './engine.js';
-import { checkImageName, imageName, sniffCompression, tarHeaderProblem, type Compression } from './pure.js';
+import { checkImageName, sniffCompression, tarHeaderProblem, type Compression } from './pure.js';
 
 interface ImportOptions {
   change?: string[];
@@ -94,14 +94,7 @@ export async function run(
           config: runConfig,
         },
       );
-      const blobs = imageBlobs('oci', config, [descriptor]);
-      await e.putBlob(blobs.config);
-      await e.putBlob(blobs.manifest);
-      await e.recordAndUnpack(
-        imageName(repository, blobs.manifest.descriptor.digest),
-        blobs.manifest.descriptor,
-      );
-      return blobs.config.descriptor.digest;
+      return await e.storeImage(repository, imageBlobs('oci', config, [descriptor]));
     } catch (err) {
       if (snapshot) await e.removeSnapshot(snapshot).catch(() => undefined);
       await e.discardCreated();

@@ -9,6 +9,7 @@ import type { Metrics as V2 } from '@berth/proto/cgroups/v2';
 import type { Big } from '../ctr/decode-big.js';
 import { dockerSize } from '../views/ps-view.js';
 import { tabulateText } from '../views/tabwriter.js';
+import { splitTableFormat } from '../views/list.js';
 import { compileTemplate } from '../views/template.js';
 
 /** One reading of one container. CPU times are nanoseconds. */
@@ -231,8 +232,7 @@ export function statsRenderer(format: string | undefined): (rows: readonly Stats
   let f = (format ?? '').trim() || 'table';
   if (f === 'json') return (rows) => rows.map((r) => statsJson(r) + '\n').join('');
   if (f === 'table') f = DEFAULT_STATS_FORMAT;
-  const table = f.startsWith('table');
-  const src = (table ? f.slice('table'.length) : f).trim().replaceAll('\\t', '\t').replaceAll('\\n', '\n');
+  const { table, src } = splitTableFormat(f);
   const t = compileTemplate(src);
   return (rows) => {
     const lines = rows.map((r) => t.execute(r) + '\n').join('');

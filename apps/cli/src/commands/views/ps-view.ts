@@ -5,6 +5,7 @@
  * Pure module: the command (ps.ts) fetches, this formats.
  */
 import { humanDuration } from '@berth/cli-kit';
+import { labelMatch, parseFilters, regexMatch, type Filters } from './filters.js';
 
 /** The part of berth.runtime.v1 ContainerSummary that ps uses. */
 export interface Summary {
@@ -129,47 +130,20 @@ const FILTER_KEYS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'bef
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** `--filter k=v` values grouped by key: the same key ORs, different keys AND (docker's rule). */
-export type PsFilters = ReadonlyMap<FilterKey, readonly string[]>;
+export type PsFilters = Filters<FilterKey>;
 
 /** Parses `--filter` arguments; throws an Error with docker's message on a bad one. */
 export function parsePsFilters(args: readonly string[]): PsFilters {
-  const out = new Map<FilterKey, string[]>();
-  for (const a of args) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new Error(`bad format of filter (expected name=value): ${a}`);
-    const key = a.slice(0, eq).trim().toLowerCase();
-    const value = a.slice(eq + 1).trim();
-    if (!(FILTER_KEYS as readonly string[]).includes(key)) throw new Error(`invalid filter '${key}'`);
+  return parseFilters(args, FILTER_KEYS, (key, value) => {
     if (key === 'status' && !STATUSES.includes(value))
       throw new Error(`invalid filter 'status=${value}': Unrecognised filter value for status`);
     if (key === 'exited' && !/^-?\d+$/.test(value)) throw new Error(`invalid filter 'exited=${value}'`);
-    const list = out.get(key as FilterKey) ?? [];
-    list.push(value);
-    out.set(key as FilterKey, list);
-  }
-  return out;
+  });
 }
 
 /** Whether the filters can select containers that are not running (then ps lists all). */
 export const filtersNeedAll = (f: PsFilters): boolean =>
   ['status', 'exited', 'before', 'since'].some((k) => f.has(k as FilterKey));
-
-/** docker's filters.Match: the value as a regular expression (unanchored), else a substring. */
-function regexMatch(pattern: string, text: string): boolean {
-  if (pattern === text) return true;
-  try {
-    return new RegExp(pattern).test(text);
-  } catch {
-    return text.includes(pattern);
-  }
-}
-
-function labelMatch(want: string, labels: Readonly<Record<string, string>>): boolean {
-  const eq = want.indexOf('=');
-  if (eq < 0) return Object.hasOwn(labels, want);
-  const k = want.slice(0, eq);
-  return Object.hasOwn(labels, k) && labels[k] === want.slice(eq + 1);
-}
 
 export interface MatchContext {
   /** Whether the container's image is (a name of) the image `want` names. */

@@ -21,8 +21,7 @@ import {
   type MatchContext,
   type PsContext,
 } from './ps-view.js';
-import { tabulate, tabulateText } from './tabwriter.js';
-import { compileTemplate } from './template.js';
+import { renderList } from './list.js';
 
 export interface PsOptions {
   all?: boolean;
@@ -64,24 +63,12 @@ function parseLast(s: string): number {
 }
 
 function render(cs: PsContext[], opts: PsOptions, withSize: boolean): string {
-  const format = opts.format?.trim();
-  if (opts.quiet && (!format || format === 'table')) return cs.map((c) => c.ID + '\n').join('');
-  if (!format || format === 'table') return tabulate(psTableRows(cs, withSize));
-  if (format === 'json') return cs.map((c) => JSON.stringify(psJson(c)) + '\n').join('');
-  return renderTemplate(cs, format);
-}
-
-/** A `--format` template: `table …` gets a header and aligned columns, anything else a line per container. */
-function renderTemplate(cs: PsContext[], format: string): string {
-  const table = format.startsWith('table');
-  const src = (table ? format.slice('table'.length) : format)
-    .trim()
-    .replaceAll('\\t', '\t')
-    .replaceAll('\\n', '\n');
-  const t = asUsage(() => compileTemplate(src));
-  const lines = cs.map((c) => asUsage(() => t.execute(c)) + '\n');
-  if (!table) return lines.join('');
-  return tabulateText(asUsage(() => t.execute(psHeaderContext())) + '\n' + lines.join(''));
+  return renderList(cs, opts, {
+    id: (c) => c.ID,
+    table: (rows) => psTableRows(rows, withSize),
+    json: psJson,
+    header: psHeaderContext,
+  });
 }
 
 /** The creation time of the container `ref` names among `listed` (id, name, then id prefix). */
