@@ -285,8 +285,7 @@ export interface RemoveOptions {
  * @throws Conflict docker's "You cannot remove a running container …" without force.
  */
 export async function removeContainer(c: Clients, id: string, o: RemoveOptions = {}): Promise<void> {
-  const container = await getContainer(c, id);
-  const t = await getTask(c, id);
+  const [container, t] = await Promise.all([getContainer(c, id), getTask(c, id)]);
   if (isLive(t)) {
     if (!o.force) {
       const what = t.status === Status.RUNNING ? 'running' : 'paused';
@@ -306,8 +305,8 @@ export async function removeContainer(c: Clients, id: string, o: RemoveOptions =
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  await detachNetwork(c, id);
-  await removeSnapshot(c, container.snapshotKey || id);
+  // Independent of each other once the record is gone.
+  await Promise.all([detachNetwork(c, id), removeSnapshot(c, container.snapshotKey || id)]);
 }
 
 export async function pauseContainer(c: Clients, id: string, name = id): Promise<void> {
