@@ -251,4 +251,20 @@ export async function removeSuiteNetworking(net: SuiteNetwork): Promise<void> {
     }
   }
   for (const b of bridges) await sh('ip', ['link', 'del', b]);
+  await dropEmptyIsolationChains();
+}
+
+/**
+ * berth-network's isolation chains are shared by every berth on the host: remove them (and
+ * FORWARD's jump) only when no rule is left in them, i.e. no other suite's bridge uses them.
+ */
+async function dropEmptyIsolationChains(): Promise<void> {
+  const chains = ['BERTH-ISOLATION-1', 'BERTH-ISOLATION-2'];
+  for (const c of chains) {
+    const rules = await sh('iptables', ['-S', c]).catch(() => undefined);
+    if (rules === undefined) return; // already gone
+    if (rules.split('\n').some((l) => l.startsWith('-A '))) return;
+  }
+  await sh('iptables', ['-D', 'FORWARD', '-j', chains[0]!]).catch(() => undefined);
+  for (const c of chains) await sh('iptables', ['-X', c]).catch(() => undefined);
 }
