@@ -15,6 +15,7 @@ import {
   type Suite,
   type TempRoot,
 } from '@berth/testkit';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { missingImagePrerequisite } from './helpers.js';
 import { mountsUnder, run } from './mounts.js';
@@ -66,6 +67,23 @@ describe.skipIf(skip !== undefined)(`ctr run/tasks against berth ${skip ? `(skip
     // --rm removed the container and its snapshot.
     expect((await ctrOk(suite.address, ['containers', 'ls', '-q'])).stdout.trim()).toBe('');
     expect((await ctrOk(suite.address, ['snapshots', 'ls'])).stdout).not.toMatch(/\bc1\b/);
+  });
+
+  it('ctr run --log-uri file:// appends the output to that file', async () => {
+    const log = join(tmp.dir, 'c-log.txt');
+    const r = await ctr(suite.address, [
+      'run',
+      '--rm',
+      '--log-uri',
+      `file://${log}`,
+      IMAGE,
+      'logged',
+      'sh',
+      '-c',
+      'echo to-log; echo err >&2',
+    ]);
+    expect(r.code).toBe(0);
+    expect((await readFile(log, 'utf8')).split('\n').sort()).toEqual(['', 'err', 'to-log']);
   });
 
   it('runs a container on crun when ctr asks for it (--runc-binary), through the hybrid-cgroup wrapper', async () => {

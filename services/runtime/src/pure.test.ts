@@ -4,6 +4,7 @@ import { runtimeError, runtimeMessage, stripLogrus } from './runc.js';
 import { parsePs } from './top.js';
 import { boundingSet, clampCapabilities } from './capabilities.js';
 import { stateOf, summarize } from './describe.js';
+import { sinkPath } from './tasks.js';
 import type { TaskRecord } from './task-store.js';
 import type { Container } from '@berth/proto/containers/v1';
 
@@ -127,5 +128,14 @@ describe('capabilities', () => {
     const caps = { bounding: ['CAP_CHOWN', 'CAP_SYS_RESOURCE'], effective: ['CAP_SYS_RESOURCE'] };
     expect(clampCapabilities(caps, set)).toEqual(['CAP_SYS_RESOURCE']);
     expect(caps).toEqual({ bounding: ['CAP_CHOWN'], effective: [] });
+  });
+});
+
+describe('output sinks', () => {
+  it('takes FIFO paths as they are and file:// log URIs as paths; refuses other drivers', () => {
+    expect(sinkPath('/run/fifo/c1-stdout')).toBe('/run/fifo/c1-stdout');
+    expect(sinkPath('file:///var/log/c%201.log')).toBe('/var/log/c 1.log');
+    expect(sinkPath('')).toBe('');
+    expect(() => sinkPath('binary:///usr/bin/logger?x=1')).toThrow(/only file:\/\/ is supported/);
   });
 });

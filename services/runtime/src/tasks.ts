@@ -8,7 +8,14 @@
 import { constants as fsc } from 'node:fs';
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { alreadyExists, failedPrecondition, invalidArgument, isNotFound, notFound } from '@berth/errdefs';
+import {
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  isNotFound,
+  notFound,
+  notImplemented,
+} from '@berth/errdefs';
 import { KeyedMutex } from '@berth/store';
 import { mountAll, unmount } from '@berth/mount';
 import type { Mount } from '@berth/snapshots';
@@ -105,6 +112,17 @@ export const LABELS = {
  */
 export const ATTACH_STDIN = 'attach://';
 const fifoPath = (stdin: string) => (stdin === ATTACH_STDIN ? '' : stdin);
+
+/**
+ * Where an output stream goes: a FIFO path, or containerd's log URI `file:///path` (ctr
+ * --log-uri), which the monitor appends to. `binary://` log drivers are not supported.
+ */
+export function sinkPath(uri: string): string {
+  if (uri.startsWith('file://')) return decodeURIComponent(new URL(uri).pathname);
+  if (/^[a-z]+:\/\//.test(uri))
+    throw notImplemented(`log URI ${JSON.stringify(uri)}: only file:// is supported`);
+  return uri;
+}
 
 type Waiter = (e: ExitInfo) => void;
 
@@ -238,8 +256,8 @@ export class TaskManager {
           terminal: req.terminal,
           stdin: t.init.stdinOpen,
           stdinPath: fifoPath(req.stdin),
-          stdoutPath: req.stdout,
-          stderrPath: req.stderr,
+          stdoutPath: sinkPath(req.stdout),
+          stderrPath: sinkPath(req.stderr),
         });
         t.init = { ...t.init, pid: s.pid, monitorPid: s.monitorPid, status: 'created' };
         await this.d.store.put(t);
@@ -347,8 +365,8 @@ export class TaskManager {
       terminal: p.terminal,
       stdin: p.stdinOpen,
       stdinPath: fifoPath(p.stdin),
-      stdoutPath: p.stdout,
-      stderrPath: p.stderr,
+      stdoutPath: sinkPath(p.stdout),
+      stderrPath: sinkPath(p.stderr),
       exec: { process: files.process, id: p.execId },
     };
   }
