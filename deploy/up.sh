@@ -74,5 +74,12 @@ run berth top "$web"
 run berth stop -t 1 "$web"
 run berth ps -a --filter "name=$web"
 run berth rm "$web"
+# Networks: a published port (host port picked by berth) reached from the host through DNAT.
+site=demo-site-$$
+run berth run -d --name "$site" -p 127.0.0.1::80 busybox sh -c 'echo "hello through a published port" > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+run berth port "$site"
+hostport=$(berth port "$site" 80/tcp | sed 's/.*://')
+for _ in 1 2 3 4 5 6 7 8 9 10; do curl -fsS "http://127.0.0.1:$hostport/" 2>/dev/null && break; sleep 0.2; done
+run berth rm -f "$site"
 run ctr --address "$BERTH_ADDRESS" run --rm docker.io/library/busybox:latest "demo-ctr-$$" echo "hello from containerd's ctr, run by berth"
 printf '\nberth is running. Try: berth events   (in another terminal), berth --help, berth-suite status|stop\n'
