@@ -3,6 +3,7 @@
  * a shell runner, host clean-up of bridges and iptables rules, and a full
  * AttachRequest from the fields a test cares about.
  */
+import { dropIdleSharedChains } from '@berth/testkit';
 import { existsSync } from 'node:fs';
 import type { AttachRequest } from '@berth/proto/berth/network/v1';
 import { runProcess, serviceEntry } from '@berth/testkit';
@@ -40,6 +41,7 @@ export async function cleanHost(bridges: string[], marks: string[]): Promise<voi
     }
   }
   for (const b of bridges) await sh('ip', ['link', 'del', b]);
+  await dropIdleSharedChains();
 }
 
 /** A full AttachRequest: `req` over empty defaults. */

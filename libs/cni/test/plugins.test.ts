@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropIdleSharedChains } from '@berth/testkit';
 import {
   CniError,
   CniRuntime,
@@ -27,7 +28,7 @@ const skip =
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
 
-function cleanup(dir: string | undefined, netns: string | undefined) {
+async function cleanup(dir: string | undefined, netns: string | undefined) {
   for (const table of ['nat', 'filter']) {
     for (const l of run('iptables', ['-t', table, '-S']).stdout.split('\n')) {
       if (l.startsWith('-A ') && (l.includes('bcni0') || l.includes('10.213.')))
@@ -37,6 +38,7 @@ function cleanup(dir: string | undefined, netns: string | undefined) {
   run('ip', ['link', 'del', 'bcni0']);
   if (netns) run('umount', [netns]);
   if (dir) rmSync(dir, { recursive: true, force: true });
+  await dropIdleSharedChains();
 }
 
 describe.skipIf(skip !== undefined)(
@@ -56,8 +58,8 @@ describe.skipIf(skip !== undefined)(
       },
     });
 
-    beforeAll(() => {
-      cleanup(undefined, undefined);
+    beforeAll(async () => {
+      await cleanup(undefined, undefined);
       dir = mkdtempSync(join(tmpdir(), 'cni-plugins-'));
       netns = join(dir, 'ns');
       writeFileSync(netns, '');

@@ -25,5 +25,11 @@ export type { ProcessExit } from './child.js';
 export { startRegistry, registrySkipReason } from './registry.js';
 export type { TestRegistry, StartRegistryOptions } from './registry.js';
 export { reapContainers, umountAll, mountsUnder } from './containers.js';
-export { pickSuiteNetwork, detachAllNetworks, removeSuiteNetworking, cidrsOverlap } from './networks.js';
+export {
+  pickSuiteNetwork,
+  detachAllNetworks,
+  removeSuiteNetworking,
+  dropIdleSharedChains,
+  cidrsOverlap,
+} from './networks.js';
 export type { SuiteNetwork } from './networks.js';

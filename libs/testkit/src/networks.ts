@@ -251,7 +251,13 @@ export async function removeSuiteNetworking(net: SuiteNetwork): Promise<void> {
     }
   }
   for (const b of bridges) await sh('ip', ['link', 'del', b]);
+  await dropIdleSharedChains();
+}
+
+/** Removes the host-wide chains berth-network and the CNI plugins share, once nothing uses them. */
+export async function dropIdleSharedChains(): Promise<void> {
   await dropEmptyIsolationChains();
+  await dropIdleCniChains();
 }
 
 /**
@@ -267,4 +273,31 @@ async function dropEmptyIsolationChains(): Promise<void> {
   }
   await sh('iptables', ['-D', 'FORWARD', '-j', chains[0]!]).catch(() => undefined);
   for (const c of chains) await sh('iptables', ['-X', c]).catch(() => undefined);
+}
+
+/**
+ * The chains the CNI plugins make once per host (portmap's CNI-HOSTPORT-*, firewall's
+ * CNI-FORWARD/CNI-ADMIN) are never removed by a DEL. Remove them, with their jumps, once no
+ * per-container CNI chain exists any more, i.e. no container on this host still uses them.
+ */
+async function dropIdleCniChains(): Promise<void> {
+  const PER_CONTAINER = /^-N CNI-(?:DN-)?[0-9a-f]{16,}$/m;
+  const nat = await sh('iptables', ['-t', 'nat', '-S']).catch(() => '');
+  const filter = await sh('iptables', ['-S']).catch(() => '');
+  if (PER_CONTAINER.test(nat) || PER_CONTAINER.test(filter)) return;
+  // Only the plugins' fixed rules may remain in the shared chains.
+  if (/^-A CNI-HOSTPORT-DNAT /m.test(nat) || /^-A CNI-FORWARD (?!.*-j CNI-ADMIN)/m.test(filter)) return;
+  if (/^-A CNI-ADMIN /m.test(filter)) return; // an administrator's own rules: leave it all
+  const drop = async (table: string, text: string, chains: string[]) => {
+    for (const l of text
+      .split('\n')
+      .filter((x) => x.startsWith('-A ') && chains.some((c) => x.includes(`-j ${c}`))))
+      await run('sh', ['-c', `iptables -t ${table} ${l.replace(/^-A/, '-D')}`]).catch(() => undefined);
+    for (const c of chains) {
+      await sh('iptables', ['-t', table, '-F', c]).catch(() => undefined);
+      await sh('iptables', ['-t', table, '-X', c]).catch(() => undefined);
+    }
+  };
+  await drop('nat', nat, ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']);
+  await drop('filter', filter, ['CNI-FORWARD', 'CNI-ADMIN']);
 }
